@@ -22,6 +22,7 @@ counterexample can end with the offending step.
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from typing import Iterator, Union
 
@@ -462,7 +463,7 @@ class Model:
                 return prop
         raise KeyError(name)
 
-    @property
+    @builtins.property  # plain ``property`` is shadowed by the method above
     def elements(self) -> tuple[Element, ...]:
         """All scalar slots in a fixed order: variables in order, array entries by index."""
         cached = self._slots.get("elements")
