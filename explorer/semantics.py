@@ -309,3 +309,521 @@ def _replace_violation(step: TraceStep, violation: str) -> TraceStep:
     from dataclasses import replace
 
     return replace(step, violation=violation)
+
+
+# --------------------------------------------------------------------------- fast path
+
+
+PackedState = int
+_Fn = Callable[[int], int]
+
+
+def _raiser(message: str) -> _Fn:
+    def fail(s: int) -> int:
+        raise EvaluationError(message)
+
+    return fail
+
+
+def _interval(expr: Expr) -> tuple[int, int] | None:
+    """Conservative bounds of ``expr``'s value on states whose elements are in their sorts."""
+    if isinstance(expr, Const):
+        return expr.value, expr.value
+    if isinstance(expr, Read):
+        sort = expr.sort
+        if isinstance(sort, IntSort):
+            return sort.lo, sort.hi
+        return 0, sort.size - 1
+    if isinstance(expr, (Not, And, Or, Eq, Lt, Le)):
+        return 0, 1
+    if isinstance(expr, (Add, Sub)):
+        left, right = _interval(expr.left), _interval(expr.right)
+        if left is None or right is None:
+            return None
+        if isinstance(expr, Add):
+            return left[0] + right[0], left[1] + right[1]
+        return left[0] - right[1], left[1] - right[0]
+    if isinstance(expr, Ite):
+        then, else_ = _interval(expr.then), _interval(expr.else_)
+        if then is None or else_ is None:
+            return None
+        return min(then[0], else_[0]), max(then[1], else_[1])
+    return None
+
+
+class Compiled:
+    """The semantics of one model on packed states, for the explicit engine.
+
+    A packed state is one Python int: element ``i`` occupies ``width[i]`` bits at
+    ``offset[i]`` and holds ``value - lo[i]`` (``lo`` is an IntSort's lower bound, else 0).
+    Expressions become closures over the packed int; the ``var == const`` conjuncts of a
+    guard (and bare boolean reads) become a single ``s & M == V`` test; the constant
+    updates of an action a single ``(s & KEEP) | SET``, and copies between elements of the
+    same sort a shift-and-mask.  Actions are indexed by the value of their most selective
+    ``var == const`` conjunct (usually a program counter), so that per state only the
+    actions whose dispatch conjunct holds are tried.  No source code is generated.
+
+    Agrees with the reference functions (``successors`` up to the order of its list, see
+    the module docstring for states where the reference raises).  Raises
+    ``EvaluationError`` at construction if an initial value lies outside its sort.
+    """
+
+    def __init__(self, model: Model):
+        self.model = model
+        elements = model.elements
+        self.lo: list[int] = []
+        self.width: list[int] = []
+        self.offset: list[int] = []
+        self.hi: list[int] = []
+        offset = 0
+        for element in elements:
+            sort = element.sort
+            lo = sort.lo if isinstance(sort, IntSort) else 0
+            width = max(1, (sort.size - 1).bit_length())
+            self.lo.append(lo)
+            self.hi.append(lo + sort.size - 1)
+            self.width.append(width)
+            self.offset.append(offset)
+            offset += width
+        self.bits = offset
+        self.fmask = [(1 << w) - 1 for w in self.width]
+        for element, allowed in zip(elements, model.initial_choices()):
+            for value in allowed:
+                if not in_range(element.sort, value):
+                    raise EvaluationError(f"initial value {value} out of range for {element.name}")
+        self._steps = [self._action(i, a) for i, a in enumerate(model.actions)]
+        self._dispatch, self._free = self._index()
+        self.successors = self._make_successors()
+
+    # ----------------------------------------------------------------- packing
+
+    def pack(self, state: State) -> PackedState:
+        s = 0
+        for value, lo, off in zip(state, self.lo, self.offset):
+            s |= (value - lo) << off
+        return s
+
+    def unpack(self, s: PackedState) -> State:
+        return tuple(
+            ((s >> off) & m) + lo for off, m, lo in zip(self.offset, self.fmask, self.lo)
+        )
+
+    def initial(self) -> list[PackedState]:
+        return [self.pack(state) for state in initial_states(self.model)]
+
+    # ----------------------------------------------------------------- expressions
+
+    def _static_slot(self, read: Read) -> int | None | str:
+        """The element a read names if its index is static; an error text if it is a
+        constant out of range; None if the index is dynamic."""
+        if read.index is None:
+            try:
+                return self.model.slot(read.var, None)
+            except KeyError:
+                return f"no element {read.var}"
+        if isinstance(read.index, Const):
+            try:
+                return _slot(self.model, read.var, read.index.value)
+            except EvaluationError as error:
+                return str(error)
+        return None
+
+    def _literal(self, expr: Expr) -> tuple[int, int] | None | bool:
+        """``(element, value)`` if ``expr`` is ``element == value``; False if it can never
+        hold (value out of the element's sort); None if it is not such a literal."""
+        negate = False
+        if isinstance(expr, Not) and isinstance(expr.arg, Read):
+            expr, negate = expr.arg, True
+        if isinstance(expr, Read):
+            if not isinstance(expr.sort, BoolSort):
+                return None
+            slot = self._static_slot(expr)
+            if not isinstance(slot, int) or not isinstance(self.model.elements[slot].sort, BoolSort):
+                return None
+            return slot, 0 if negate else 1
+        if negate or not isinstance(expr, Eq):
+            return None
+        left, right = expr.left, expr.right
+        if isinstance(left, Const):
+            left, right = right, left
+        if not (isinstance(left, Read) and isinstance(right, Const)):
+            return None
+        slot = self._static_slot(left)
+        if not isinstance(slot, int):
+            return None
+        if not self.lo[slot] <= right.value <= self.hi[slot]:
+            return False
+        return slot, right.value
+
+    def _lit_bits(self, slot: int, value: int) -> tuple[int, int]:
+        return self.fmask[slot] << self.offset[slot], (value - self.lo[slot]) << self.offset[slot]
+
+    def expr(self, expr: Expr) -> _Fn:
+        """A closure computing ``evaluate(model, expr, unpack(s))`` from a packed state."""
+        if isinstance(expr, Const):
+            value = expr.value
+            return lambda s: value
+        if isinstance(expr, Read):
+            return self._read(expr)
+        if isinstance(expr, And):
+            return self._conj(expr.args)
+        if isinstance(expr, Or):
+            fns = [self.expr(a) for a in expr.args]
+            if len(fns) == 2:
+                f, g = fns
+                return lambda s: 1 if f(s) or g(s) else 0
+            return lambda s: 1 if any(f(s) for f in fns) else 0
+        if isinstance(expr, Not):
+            lit = self._literal(expr)
+            if lit is not None and lit is not False:
+                mask, bits = self._lit_bits(*lit)
+                return lambda s: s & mask == bits
+            f = self.expr(expr.arg)
+            return lambda s: not f(s)
+        if isinstance(expr, Eq):
+            lit = self._literal(expr)
+            if lit is False:
+                return lambda s: False
+            if lit is not None:
+                mask, bits = self._lit_bits(*lit)
+                return lambda s: s & mask == bits
+            return self._compare(expr, "eq")
+        if isinstance(expr, Lt):
+            return self._compare(expr, "lt")
+        if isinstance(expr, Le):
+            return self._compare(expr, "le")
+        if isinstance(expr, Add):
+            f, g = self.expr(expr.left), self.expr(expr.right)
+            if isinstance(expr.right, Const):
+                k = expr.right.value
+                return lambda s: f(s) + k
+            return lambda s: f(s) + g(s)
+        if isinstance(expr, Sub):
+            f, g = self.expr(expr.left), self.expr(expr.right)
+            if isinstance(expr.right, Const):
+                k = expr.right.value
+                return lambda s: f(s) - k
+            return lambda s: f(s) - g(s)
+        if isinstance(expr, Ite):
+            c, t, e = self.expr(expr.cond), self.expr(expr.then), self.expr(expr.else_)
+            return lambda s: t(s) if c(s) else e(s)
+        raise TypeError(f"not an IR expression: {expr!r}")
+
+    def _read(self, read: Read) -> _Fn:
+        slot = self._static_slot(read)
+        if isinstance(slot, str):
+            return _raiser(slot)
+        if slot is not None:
+            off, m, lo = self.offset[slot], self.fmask[slot], self.lo[slot]
+            if lo == 0:
+                if off == 0:
+                    return lambda s: s & m
+                return lambda s: (s >> off) & m
+            return lambda s: ((s >> off) & m) + lo
+        # dynamic index
+        index_sort = _index_sort(self.model, read.var)
+        ilo = index_sort.lo if isinstance(index_sort, IntSort) else 0
+        n = index_sort.size
+        slots = [self.model.slot(read.var, v) for v in index_sort.values()]
+        offs = tuple(self.offset[i] for i in slots)
+        m, lo = self.fmask[slots[0]], self.lo[slots[0]]
+        index = self.expr(read.index)
+        name = read.var
+
+        def dyn(s: int) -> int:
+            i = index(s) - ilo
+            if not 0 <= i < n:
+                raise EvaluationError(f"index {i + ilo} out of range for {name}")
+            return ((s >> offs[i]) & m) + lo
+
+        return dyn
+
+    def _compare(self, expr: Eq | Lt | Le, op: str) -> _Fn:
+        f, g = self.expr(expr.left), self.expr(expr.right)
+        if isinstance(expr.right, Const):
+            k = expr.right.value
+            if op == "eq":
+                return lambda s: f(s) == k
+            if op == "lt":
+                return lambda s: f(s) < k
+            return lambda s: f(s) <= k
+        if isinstance(expr.left, Const):
+            k = expr.left.value
+            if op == "eq":
+                return lambda s: k == g(s)
+            if op == "lt":
+                return lambda s: k < g(s)
+            return lambda s: k <= g(s)
+        if op == "eq":
+            return lambda s: f(s) == g(s)
+        if op == "lt":
+            return lambda s: f(s) < g(s)
+        return lambda s: f(s) <= g(s)
+
+    def _split(self, args: Sequence[Expr]) -> tuple[dict[int, int] | None, list[Expr]]:
+        """The literals of a conjunction (element -> value; None if two contradict or one
+        can never hold) and its other conjuncts, in order."""
+        lits: dict[int, int] | None = {}
+        rest: list[Expr] = []
+        for arg in args:
+            lit = self._literal(arg)
+            if lit is None:
+                rest.append(arg)
+            elif lit is False or lits is None or lits.get(lit[0], lit[1]) != lit[1]:
+                lits = None
+            else:
+                lits[lit[0]] = lit[1]
+        return lits, rest
+
+    def _mask_of(self, lits: dict[int, int]) -> tuple[int, int]:
+        mask = bits = 0
+        for slot, value in lits.items():
+            m, b = self._lit_bits(slot, value)
+            mask |= m
+            bits |= b
+        return mask, bits
+
+    def _conj(self, args: Sequence[Expr], lits: dict[int, int] | None = None,
+              rest: list[Expr] | None = None) -> _Fn:
+        if lits is None and rest is None:
+            lits, rest = self._split(args)
+            if lits is None:
+                return lambda s: False
+        assert lits is not None and rest is not None
+        mask, bits = self._mask_of(lits)
+        fns = [self.expr(a) for a in rest]
+        if not fns:
+            if not mask:
+                return lambda s: True
+            return lambda s: s & mask == bits
+        if len(fns) == 1:
+            (f,) = fns
+            if not mask:
+                return lambda s: bool(f(s))
+            return lambda s: s & mask == bits and bool(f(s))
+        if len(fns) == 2:
+            f, g = fns
+            if not mask:
+                return lambda s: bool(f(s) and g(s))
+            return lambda s: s & mask == bits and bool(f(s) and g(s))
+        if not mask:
+            return lambda s: all(f(s) for f in fns)
+        return lambda s: s & mask == bits and all(f(s) for f in fns)
+
+    def predicate(self, expr: Expr) -> Callable[[int], bool]:
+        """A closure telling whether ``expr`` holds in a packed state."""
+        if isinstance(expr, And):
+            return self._conj(expr.args)
+        f = self.expr(expr)
+        return lambda s: bool(f(s))
+
+    def bad(self, prop: Property) -> Callable[[int], bool]:
+        """``is_bad(model, prop, unpack(s))`` on packed states."""
+        return self.predicate(prop.bad)
+
+    # ----------------------------------------------------------------- actions
+
+    def _action(self, number: int, action: Action):
+        """(literals of the guard, other guard conjuncts, update closure s -> s')."""
+        guard = action.guard
+        args = guard.args if isinstance(guard, And) else (guard,)
+        lits, rest = self._split(args)
+        return lits, rest, self._updates(action)
+
+    def _updates(self, action: Action) -> _Fn:
+        model = self.model
+        static: list[tuple[int, Expr]] = []
+        dynamic = False
+        for update in action.updates:
+            if update.index is None or isinstance(update.index, Const):
+                index = None if update.index is None else update.index.value
+                try:
+                    slot = _slot(model, update.var, index)
+                except EvaluationError as error:
+                    return _raiser(f"{action.name}: {error}")
+                static.append((slot, update.value))
+            else:
+                dynamic = True
+        slots = [slot for slot, _ in static]
+        if not dynamic and len(set(slots)) == len(slots):
+            return self._static_updates(action, static)
+        return self._general_updates(action)
+
+    def _checked_value(self, action: Action, slot: int, value: Expr) -> _Fn:
+        """A closure giving the raw field bits (unshifted) of ``value`` stored in ``slot``."""
+        lo, hi = self.lo[slot], self.hi[slot]
+        f = self.expr(value)
+        bounds = _interval(value)
+        name = f"{action.name}: {self.model.elements[slot].name}"
+        if bounds is not None and lo <= bounds[0] and bounds[1] <= hi:
+            if lo == 0:
+                return f
+            return lambda s: f(s) - lo
+
+        def checked(s: int) -> int:
+            v = f(s)
+            if not lo <= v <= hi:
+                raise EvaluationError(f"{name}: value {v} out of range")
+            return v - lo
+
+        return checked
+
+    def _static_updates(self, action: Action, static: list[tuple[int, Expr]]) -> _Fn:
+        keep = (1 << self.bits) - 1
+        const = 0
+        copies: list[tuple[int, int, int]] = []  # (src offset, mask, dst offset)
+        others: list[tuple[_Fn, int]] = []  # (raw value fn, dst offset)
+        for slot, value in static:
+            off = self.offset[slot]
+            keep &= ~(self.fmask[slot] << off)
+            if isinstance(value, Const):
+                if not self.lo[slot] <= value.value <= self.hi[slot]:
+                    return _raiser(f"{action.name}: value {value.value} out of range for "
+                                   f"{self.model.elements[slot].name}")
+                const |= (value.value - self.lo[slot]) << off
+                continue
+            if isinstance(value, Read):
+                src = self._static_slot(value)
+                if (isinstance(src, int) and self.lo[src] == self.lo[slot]
+                        and self.hi[src] <= self.hi[slot]):
+                    copies.append((self.offset[src], self.fmask[src], off))
+                    continue
+            others.append((self._checked_value(action, slot, value), off))
+        if not copies and not others:
+            return lambda s: (s & keep) | const
+        if len(copies) == 1 and not others:
+            ((so, m, do),) = copies
+            if so == 0:
+                return lambda s: (s & keep) | const | ((s & m) << do)
+            return lambda s: (s & keep) | const | (((s >> so) & m) << do)
+        if not copies and len(others) == 1:
+            ((f, do),) = others
+            return lambda s: (s & keep) | const | (f(s) << do)
+        copies_t, others_t = tuple(copies), tuple(others)
+
+        def upd(s: int) -> int:
+            r = (s & keep) | const
+            for so, m, do in copies_t:
+                r |= ((s >> so) & m) << do
+            for f, do in others_t:
+                r |= f(s) << do
+            return r
+
+        return upd
+
+    def _general_updates(self, action: Action) -> _Fn:
+        """Sequential updates (dynamic indices, or one element written twice)."""
+        writers: list[Callable[[int], tuple[int, int]]] = []
+        for update in action.updates:
+            index_sort = None if update.index is None else _index_sort(self.model, update.var)
+            if update.index is None or isinstance(update.index, Const):
+                index = None if update.index is None else update.index.value
+                try:
+                    slot = _slot(self.model, update.var, index)
+                except EvaluationError as error:
+                    return _raiser(f"{action.name}: {error}")
+                writers.append(self._static_writer(action, slot, update.value))
+            else:
+                assert index_sort is not None
+                writers.append(self._dynamic_writer(action, update.var, index_sort,
+                                                    update.index, update.value))
+        writers_t = tuple(writers)
+
+        def upd(s: int) -> int:
+            writes = [w(s) for w in writers_t]
+            r = s
+            for clear, bits in writes:
+                r = (r & clear) | bits
+            return r
+
+        return upd
+
+    def _static_writer(self, action: Action, slot: int, value: Expr):
+        f = self._checked_value(action, slot, value)
+        off = self.offset[slot]
+        clear = ~(self.fmask[slot] << off)
+        return lambda s: (clear, f(s) << off)
+
+    def _dynamic_writer(self, action: Action, var: str, index_sort: Sort, index: Expr,
+                        value: Expr):
+        slots = [self.model.slot(var, v) for v in index_sort.values()]
+        ilo = index_sort.lo if isinstance(index_sort, IntSort) else 0
+        n = len(slots)
+        f = self._checked_value(action, slots[0], value)  # all entries share one sort
+        offs = tuple(self.offset[i] for i in slots)
+        clears = tuple(~(self.fmask[i] << self.offset[i]) for i in slots)
+        idx = self.expr(index)
+        name = f"{action.name}: {var}"
+
+        def write(s: int) -> tuple[int, int]:
+            i = idx(s) - ilo
+            if not 0 <= i < n:
+                raise EvaluationError(f"{name}: index {i + ilo} out of range")
+            return clears[i], f(s) << offs[i]
+
+        return write
+
+    # ----------------------------------------------------------------- dispatch
+
+    def _index(self):
+        """Choose per action a dispatch literal and build the per-element tables."""
+        model = self.model
+        uses = [0] * len(model.elements)
+        for lits, _, _ in self._steps:
+            if lits:
+                for slot in lits:
+                    uses[slot] += 1
+        tables: dict[int, list[list]] = {}
+        free: list = []
+        for number, (lits, rest, upd) in enumerate(self._steps):
+            if lits is None:
+                continue  # the guard can never hold
+            if not lits:
+                free.append((number, self._step(0, 0, rest, upd)))
+                continue
+            key = max(lits, key=lambda slot: (self.hi[slot] - self.lo[slot], uses[slot], -slot))
+            value = lits[key] - self.lo[key]
+            others = {slot: v for slot, v in lits.items() if slot != key}
+            mask, bits = self._mask_of(others)
+            table = tables.setdefault(key, [[] for _ in range(1 << self.width[key])])
+            table[value].append((number, self._step(mask, bits, rest, upd)))
+        dispatch = tuple(
+            (self.offset[slot], self.fmask[slot], tuple(tuple(b) for b in table))
+            for slot, table in sorted(tables.items())
+        )
+        return dispatch, tuple(free)
+
+    def _step(self, mask: int, bits: int, rest: list[Expr], upd: _Fn):
+        """A closure s -> next packed state, or None if the guard fails."""
+        fns = [self.expr(a) for a in rest]
+        if not fns:
+            if not mask:
+                return upd
+            return lambda s: upd(s) if s & mask == bits else None
+        if len(fns) == 1:
+            (f,) = fns
+            if not mask:
+                return lambda s: upd(s) if f(s) else None
+            return lambda s: upd(s) if s & mask == bits and f(s) else None
+        if not mask:
+            return lambda s: upd(s) if all(f(s) for f in fns) else None
+        return lambda s: upd(s) if s & mask == bits and all(f(s) for f in fns) else None
+
+    def _make_successors(self):
+        dispatch, free = self._dispatch, self._free
+
+        def successors(s: int) -> list[tuple[int, int]]:
+            """``(action position, next packed state)`` for every enabled action."""
+            out = []
+            for off, m, table in dispatch:
+                for number, step in table[(s >> off) & m]:
+                    t = step(s)
+                    if t is not None:
+                        out.append((number, t))
+            for number, step in free:
+                t = step(s)
+                if t is not None:
+                    out.append((number, t))
+            return out
+
+        return successors

@@ -22,6 +22,7 @@ from explorer.model import (
     TRUE,
     Action,
     Add,
+    And,
     BoolSort,
     Const,
     EnumSort,
@@ -33,6 +34,7 @@ from explorer.model import (
     Lt,
     Model,
     Not,
+    Or,
     Origin,
     Property,
     Read,
@@ -234,3 +236,188 @@ def nondet_init() -> Example:
 def examples() -> list[Example]:
     return [counter(), mutex(), mutex(broken=True), array_pointer(), step_site(),
             nondet_init()]
+
+
+# --------------------------------------------------------------------------- random models
+
+
+VALUE_SORTS: tuple[Sort, ...] = (
+    BOOL,
+    EnumSort("e2", ("a", "b")),
+    EnumSort("e3", ("x", "y", "z")),
+    IntSort(0, 2),
+    IntSort(-1, 1),
+    IntSort(0, 3),
+)
+INDEX_SORTS: tuple[Sort, ...] = (
+    EnumSort("k2", ("k0", "k1")),
+    EnumSort("k3", ("ka", "kb", "kc")),
+    IntSort(0, 2),
+    IntSort(1, 2),
+)
+
+
+class _Ctx:
+    """The variables drawn so far, for typed expression generation."""
+
+    def __init__(self, scalars: list[StateVar], array: StateVar | None):
+        self.scalars = scalars
+        self.array = array
+
+    def scalars_of(self, sort: Sort) -> list[StateVar]:
+        return [v for v in self.scalars if v.sort == sort]
+
+    def sorts(self) -> list[Sort]:
+        out = [v.sort for v in self.scalars]
+        if self.array is not None:
+            out.append(self.array.sort)
+        return out
+
+
+def _const(draw, sort: Sort) -> Const:
+    return Const(sort, draw(st.sampled_from(list(sort.values()))))
+
+
+def _value(draw, ctx: _Ctx, sort: Sort, depth: int) -> Expr:
+    """An expression whose value always lies in ``sort``."""
+    if isinstance(sort, BoolSort) and depth > 0 and draw(st.booleans()):
+        return _bool(draw, ctx, depth)
+    options = ["const"]
+    if ctx.scalars_of(sort):
+        options += ["read", "read"]
+    if ctx.array is not None and ctx.array.sort == sort:
+        options += ["array"]
+    if depth > 0:
+        options += ["ite"]
+        if isinstance(sort, IntSort):
+            options += ["inc", "dec"]
+    kind = draw(st.sampled_from(options))
+    if kind == "const":
+        return _const(draw, sort)
+    if kind == "read":
+        var = draw(st.sampled_from(ctx.scalars_of(sort)))
+        return Read(var.name, None, sort)
+    if kind == "array":
+        return _array_read(draw, ctx, depth)
+    if kind == "ite":
+        return Ite(_bool(draw, ctx, depth - 1), _value(draw, ctx, sort, depth - 1),
+                   _value(draw, ctx, sort, depth - 1), sort)
+    assert isinstance(sort, IntSort)
+    e = _value(draw, ctx, sort, depth - 1)
+    if kind == "inc":  # saturating increment
+        return Ite(Lt(e, Const(sort, sort.hi)), Add(e, Const(sort, 1), sort),
+                   Const(sort, sort.hi), sort)
+    return Ite(Lt(Const(sort, sort.lo), e), Sub(e, Const(sort, 1), sort),
+               Const(sort, sort.lo), sort)
+
+
+def _index(draw, ctx: _Ctx, depth: int) -> Expr:
+    assert ctx.array is not None and ctx.array.index is not None
+    if draw(st.integers(0, 3)) == 0:
+        return _const(draw, ctx.array.index)
+    return _value(draw, ctx, ctx.array.index, max(depth - 1, 0))
+
+
+def _array_read(draw, ctx: _Ctx, depth: int) -> Read:
+    assert ctx.array is not None
+    return Read(ctx.array.name, _index(draw, ctx, depth), ctx.array.sort)
+
+
+def _literal(draw, ctx: _Ctx) -> Expr:
+    """``var == const`` on a scalar (or a constant array entry): the pc-like conjunct."""
+    if ctx.array is not None and draw(st.integers(0, 4)) == 0:
+        target: Expr = Read(ctx.array.name, _const(draw, ctx.array.index), ctx.array.sort)
+    else:
+        var = draw(st.sampled_from(ctx.scalars))
+        target = Read(var.name, None, var.sort)
+    value = _const(draw, target.sort)
+    if isinstance(target.sort, BoolSort) and draw(st.booleans()):
+        return target if value.value else Not(target)
+    return Eq(value, target) if draw(st.integers(0, 3)) == 0 else Eq(target, value)
+
+
+def _bool(draw, ctx: _Ctx, depth: int) -> Expr:
+    options = ["lit", "lit", "eq", "true"]
+    if any(isinstance(s, IntSort) for s in ctx.sorts()):
+        options += ["cmp"]
+    if depth > 0:
+        options += ["not", "and", "or"]
+    kind = draw(st.sampled_from(options))
+    if kind == "lit":
+        return _literal(draw, ctx)
+    if kind == "true":
+        return Const(BOOL, int(draw(st.integers(0, 3)) > 0))
+    if kind == "eq":
+        sort = draw(st.sampled_from(ctx.sorts()))
+        return Eq(_value(draw, ctx, sort, max(depth - 1, 0)),
+                  _value(draw, ctx, sort, max(depth - 1, 0)))
+    if kind == "cmp":
+        sort = draw(st.sampled_from([s for s in ctx.sorts() if isinstance(s, IntSort)]))
+        op = draw(st.sampled_from([Lt, Le]))
+        return op(_value(draw, ctx, sort, max(depth - 1, 0)),
+                  _value(draw, ctx, sort, max(depth - 1, 0)))
+    if kind == "not":
+        return Not(_bool(draw, ctx, depth - 1))
+    n = draw(st.integers(2, 3))
+    args = tuple(_bool(draw, ctx, depth - 1) for _ in range(n))
+    return And(args) if kind == "and" else Or(args)
+
+
+def _init(draw, sort: Sort) -> tuple[int, ...]:
+    values = list(sort.values())
+    first = draw(st.sampled_from(values))
+    if draw(st.integers(0, 3)) == 0:
+        second = draw(st.sampled_from(values))
+        return tuple(sorted({first, second}))
+    return (first,)
+
+
+@st.composite
+def models(draw, max_actions: int = 6, depth: int = 2) -> Model:
+    """A small random model, valid by construction: 1-4 scalar variables of bool / small
+    enum / small int sorts, maybe one array read and written through a dynamic index,
+    1-``max_actions`` guarded actions, 1-2 invariant properties, some with a step site."""
+    scalars: list[StateVar] = []
+    array: StateVar | None = None
+    if draw(st.booleans()):
+        index = draw(st.sampled_from(INDEX_SORTS))
+        sort = draw(st.sampled_from(VALUE_SORTS))
+        array = StateVar("arr", sort, index, tuple(_init(draw, sort) for _ in index.values()),
+                         style=draw(st.sampled_from(["index", "field"])))
+        scalars.append(StateVar("ptr", index, None, (_init(draw, index),)))
+    for i in range(draw(st.integers(1 if array is None else 0, 3))):
+        sort = draw(st.sampled_from(VALUE_SORTS))
+        scalars.append(StateVar(f"v{i}", sort, None, (_init(draw, sort),),
+                                hidden=draw(st.integers(0, 4)) == 0))
+    ctx = _Ctx(scalars, array)
+    actions = []
+    for a in range(draw(st.integers(1, max_actions))):
+        conjuncts = [_literal(draw, ctx) for _ in range(draw(st.integers(0, 2)))]
+        if draw(st.booleans()) or not conjuncts:
+            conjuncts.append(_bool(draw, ctx, depth))
+        guard = conjuncts[0] if len(conjuncts) == 1 else And(tuple(conjuncts))
+        updates = []
+        for _ in range(draw(st.integers(1, 3))):
+            targets = ["scalar"] + (["array"] if array is not None else [])
+            if draw(st.sampled_from(targets)) == "array":
+                assert array is not None
+                updates.append(Update(array.name, _index(draw, ctx, depth),
+                                      _value(draw, ctx, array.sort, depth)))
+            else:
+                var = draw(st.sampled_from(scalars))
+                updates.append(Update(var.name, None, _value(draw, ctx, var.sort, depth)))
+        actions.append(Action(f"a{a}", guard, tuple(updates),
+                              origin(f"a{a}", context=f"t{a % 2}", line=a + 1)))
+    properties = []
+    for p in range(draw(st.integers(1, 2))):
+        state_bad = _bool(draw, ctx, depth) if draw(st.integers(0, 3)) else FALSE
+        sites: tuple[StepSite, ...] = ()
+        if draw(st.booleans()) or state_bad == FALSE:
+            act = draw(st.sampled_from(actions))
+            when = And((act.guard, _bool(draw, ctx, depth - 1)))
+            sites = (StepSite(act.name, when, f"{act.name} while bad"),)
+        bad = Or((state_bad,) + tuple(s.when for s in sites)) if sites else state_bad
+        properties.append(Property(f"p{p}", "invariant", "", bad, state_bad, sites,
+                                   text=f"p{p} holds"))
+    variables = tuple(scalars) + ((array,) if array is not None else ())
+    return Model("random", variables, tuple(actions), tuple(properties))
