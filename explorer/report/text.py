@@ -1,0 +1,220 @@
+"""Terminal text: verdict phrases and counterexamples as kernel call-chain traces.
+
+Only ``explorer.verdict`` and the standard library are used here; the verdict table lives
+in ``explorer.report.table``.
+"""
+
+from __future__ import annotations
+
+from explorer.verdict import HoldsUpTo, Proved, Trace, TraceStep, Unknown, Verdict, Violated
+
+ELLIPSIS = "…"
+CHAIN_SEP = " > "
+DIM = "\x1b[2m"
+RED = "\x1b[31m"
+BOLD = "\x1b[1m"
+RESET = "\x1b[0m"
+
+STATE_COUNT_KEYS = ("states", "reachable_states", "distinct_states")
+
+
+def state_count(verdict: Verdict) -> int | None:
+    """The number of states an explicit search visited, if the engine recorded it."""
+    for key in STATE_COUNT_KEYS:
+        value = verdict.stats.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
+
+
+def proof_text(verdict: Verdict) -> str:
+    """What backs a proof: ``pdr, invariant checked``, ``k-induction, k=4, checked``,
+    ``explicit, 1234 states``."""
+    outcome = verdict.outcome
+    assert isinstance(outcome, Proved)
+    cert = outcome.certificate
+    checked = "checked" if cert.checked else "unchecked"
+    if outcome.method == "explicit" or cert.kind == "explicit":
+        count = state_count(verdict)
+        return f"explicit, {count} states" if count is not None else "explicit, exhaustive"
+    if cert.kind == "k-induction":
+        k = f"k={cert.k}, " if cert.k is not None else ""
+        return f"{outcome.method}, {k}{checked}"
+    return f"{outcome.method}, {cert.kind} {checked}"
+
+
+def verdict_text(verdict: Verdict) -> str:
+    """The verdict as a phrase: ``VIOLATED at depth 7``, ``holds up to bound 20``,
+    ``proved (pdr, invariant checked)``, ``unknown (timeout after 5 s; holds up to 12)``;
+    for a reach goal ``reached at depth 9``, ``unreached up to bound 20``,
+    ``unreachable (proved)``."""
+    outcome = verdict.outcome
+    reach = verdict.kind == "reach"
+    if isinstance(outcome, Violated):
+        return f"reached at depth {outcome.depth}" if reach else f"VIOLATED at depth {outcome.depth}"
+    if isinstance(outcome, HoldsUpTo):
+        return f"unreached up to bound {outcome.bound}" if reach else f"holds up to bound {outcome.bound}"
+    if isinstance(outcome, Proved):
+        return "unreachable (proved)" if reach else f"proved ({proof_text(verdict)})"
+    assert isinstance(outcome, Unknown)
+    if outcome.bound > 0:
+        held = "unreached up to" if reach else "holds up to"
+        return f"unknown ({outcome.reason}; {held} {outcome.bound})"
+    return f"unknown ({outcome.reason})"
+
+
+def headline(verdict: Verdict) -> str:
+    """``VIOLATED at depth 5`` or, for a reach goal's witness, ``REACHED at depth 9``."""
+    outcome = verdict.outcome
+    if isinstance(outcome, Violated) and verdict.kind == "reach":
+        return f"REACHED at depth {outcome.depth}"
+    return verdict_text(verdict)
+
+
+def truncate_chain(chain: tuple[str, ...] | list[str], width: int | None) -> str:
+    """Join a call chain with `` > ``; past ``width`` drop outer functions from the left
+    (shown as ``…``), never the innermost one."""
+    parts = list(chain)
+    text = CHAIN_SEP.join(parts)
+    if width is None or len(text) <= width or len(parts) <= 1:
+        return text
+    while len(parts) > 1:
+        parts.pop(0)
+        text = ELLIPSIS + CHAIN_SEP + CHAIN_SEP.join(parts)
+        if len(text) <= width:
+            break
+    return text
+
+
+def changes_text(step: TraceStep) -> str:
+    """``name: old → new`` joined by ``, ``."""
+    return ", ".join(f"{name}: {old} → {new}" for name, old, new in step.changes)
+
+
+def step_number(position: int) -> str:
+    return f"#{position}"
+
+
+def trace_lines(
+    trace: Trace,
+    *,
+    reach: bool = False,
+    show_location: bool = False,
+    chain_width: int | None = 60,
+    color: bool = False,
+) -> list[str]:
+    """One aligned line per step: number, CPU, context, call chain, statement, changes
+    (or ``✗ <violation>`` on the violating step).  Steps are numbered from 1 by
+    position.  ``show_location`` adds a dim line per step with the spec location and the
+    citation; ``color`` uses ANSI escapes (dim location lines, red violation)."""
+    steps = trace.steps
+    if not steps:
+        return []
+    numbers = [step_number(i + 1) for i in range(len(steps))]
+    cpus = [s.cpu or "-" for s in steps]
+    chains = [truncate_chain(s.chain, chain_width) for s in steps]
+    w_num = max(len(n) for n in numbers)
+    w_cpu = max(len(c) for c in cpus)
+    w_ctx = max(len(s.context) for s in steps)
+    w_chain = max(len(c) for c in chains)
+    w_stmt = max(len(s.statement) for s in steps)
+    mark = "★" if reach else "✗"
+    lines = []
+    for number, cpu, chain, step in zip(numbers, cpus, chains, steps):
+        tail = changes_text(step)
+        if step.violation is not None:
+            flag = f"{mark} {step.violation}"
+            if color:
+                flag = (RED if not reach else BOLD) + flag + RESET
+            tail = f"{tail}   {flag}" if tail else flag
+        head = f" {number:>{w_num}} {cpu:<{w_cpu}} {step.context:<{w_ctx}}  {chain:<{w_chain}}   "
+        line = head + f"{step.statement:<{w_stmt}}   {tail}"
+        lines.append(line.rstrip())
+        if show_location:
+            where = location_text(step)
+            if where:
+                indent = " " * (w_num + w_cpu + w_ctx + 5)  # under the chain column
+                lines.append(indent + (f"{DIM}{where}{RESET}" if color else where))
+    return lines
+
+
+def location_text(step: TraceStep) -> str:
+    """``at spec.kp:12:5  // citation`` (either part may be missing)."""
+    parts = []
+    if step.location:
+        parts.append(f"at {step.location}")
+    if step.citation:
+        parts.append(f"// {step.citation}")
+    return "  ".join(parts)
+
+
+def trace_header(verdict: Verdict, description: str | None = None) -> str:
+    """``wanpeng: VIOLATED at depth 5 (specs/kvm_fpu/v4.15.kp, preemption only)``."""
+    inside = verdict.spec + (f", {description}" if description else "")
+    return f"{verdict.property}: {headline(verdict)} ({inside})"
+
+
+def trace_text(
+    verdict: Verdict,
+    description: str | None = None,
+    *,
+    show_location: bool = False,
+    chain_width: int | None = 60,
+    color: bool = False,
+) -> str:
+    """A counterexample (or a reach goal's witness) as a header and one line per step.
+    Returns the empty string when the verdict carries no trace."""
+    outcome = verdict.outcome
+    if not isinstance(outcome, Violated):
+        return ""
+    header = trace_header(verdict, description)
+    if color:
+        header = BOLD + header + RESET
+    body = trace_lines(
+        outcome.trace,
+        reach=verdict.kind == "reach",
+        show_location=show_location,
+        chain_width=chain_width,
+        color=color,
+    )
+    return "\n".join([header, *body]) + "\n"
+
+
+def traces_text(
+    verdicts: list[Verdict] | tuple[Verdict, ...],
+    description: str | None = None,
+    *,
+    show_location: bool = False,
+    chain_width: int | None = 60,
+    color: bool = False,
+) -> str:
+    """Every trace of ``verdicts``, separated by blank lines."""
+    blocks = [
+        trace_text(v, description, show_location=show_location, chain_width=chain_width, color=color)
+        for v in verdicts
+    ]
+    return "\n".join(b for b in blocks if b)
+
+
+def check_text(
+    verdicts: list[Verdict] | tuple[Verdict, ...],
+    description: str | None = None,
+    *,
+    show_location: bool = False,
+    chain_width: int | None = 60,
+    color: bool = False,
+    tablefmt: str = "simple",
+) -> str:
+    """What ``explorer check`` prints: the verdict table, then every trace."""
+    from explorer.report.table import verdict_table
+
+    out = verdict_table(verdicts, tablefmt=tablefmt) + "\n"
+    traces = traces_text(
+        verdicts, description, show_location=show_location, chain_width=chain_width, color=color
+    )
+    if traces:
+        out += "\n" + traces
+    for v in verdicts:
+        for w in v.warnings:
+            out += f"warning: {v.variant}: {v.property}: {w}\n"
+    return out
