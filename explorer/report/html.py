@@ -108,7 +108,8 @@ def evidence_html(v: Verdict, index: int, settings: str = "") -> str:
         if cert.kind == "invariant" and cert.text:
             return f"<p>Inductive invariant ({checked}):</p>\n<pre><code>{_e(cert.text)}</code></pre>"
         if cert.kind == "k-induction":
-            return f"<p>The property is {_e(cert.k)}-inductive with simple paths ({checked}).</p>"
+            body = f"<p>The property is {_e(cert.k)}-inductive with simple paths ({checked}).</p>"
+            return body + (f"\n<pre><code>{_e(cert.text)}</code></pre>" if cert.text else "")
         count = state_count(v)
         states = f" of {count} reachable states" if count is not None else ""
         body = (f"<p>Exhaustive search{states} by <code>{_e(outcome.method)}</code>; "

@@ -76,7 +76,8 @@ def evidence(verdict: Verdict, settings: str = "") -> str:
         if cert.kind == "invariant" and cert.text:
             return f"Inductive invariant ({checked}):\n\n{_block(cert.text)}"
         if cert.kind == "k-induction":
-            return f"The property is {cert.k}-inductive with simple paths ({checked})."
+            text = f"The property is {cert.k}-inductive with simple paths ({checked})."
+            return text + (f"\n\n{_block(cert.text)}" if cert.text else "")
         count = state_count(verdict)
         states = f" of {count} reachable states" if count is not None else ""
         text = f"Exhaustive search{states} by `{outcome.method}`; no state violates the property."

@@ -34,7 +34,7 @@ def proof_text(verdict: Verdict) -> str:
     assert isinstance(outcome, Proved)
     cert = outcome.certificate
     checked = "checked" if cert.checked else "unchecked"
-    if outcome.method == "explicit" or cert.kind == "explicit":
+    if outcome.method == "explicit" or cert.kind in ("explicit", "exhaustive"):
         count = state_count(verdict)
         return f"explicit, {count} states" if count is not None else "explicit, exhaustive"
     if cert.kind == "k-induction":
@@ -204,8 +204,10 @@ def check_text(
     chain_width: int | None = 60,
     color: bool = False,
     tablefmt: str = "simple",
+    warnings: bool = True,
 ) -> str:
-    """What ``explorer check`` prints: the verdict table, then every trace."""
+    """What ``explorer check`` prints: the verdict table, then every trace, then (if
+    ``warnings``) one ``warning: variant: property: text`` line per verdict warning."""
     from explorer.report.table import verdict_table
 
     out = verdict_table(verdicts, tablefmt=tablefmt) + "\n"
@@ -214,7 +216,7 @@ def check_text(
     )
     if traces:
         out += "\n" + traces
-    for v in verdicts:
+    for v in verdicts if warnings else ():
         for w in v.warnings:
             out += f"warning: {v.variant}: {v.property}: {w}\n"
     return out
