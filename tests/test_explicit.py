@@ -187,3 +187,29 @@ def test_agrees_with_reference_bfs(model):
         else:
             assert isinstance(out.outcome, Violated)
             assert out.outcome.depth == depth
+
+
+def test_recheck_catches_a_wrong_fast_path(monkeypatch):
+    ex = mutex()
+    original = S.Compiled._make_successors
+
+    def broken(self):
+        succ = original(self)
+        return lambda s: [(a, t) for a, t in succ(s) if a != 0]  # drop p0_want
+
+    monkeypatch.setattr(S.Compiled, "_make_successors", broken)
+    out = explicit.check(ex.model, ex.model.property("mutual_exclusion"), Options())
+    assert isinstance(out.outcome, Unknown)
+    assert "re-check failed" in out.outcome.reason
+
+
+def test_recheck_timeout_leaves_proof_unchecked(monkeypatch):
+    ex = mutex()
+
+    def slow(*args):
+        raise explicit._RecheckTimeout
+
+    monkeypatch.setattr(explicit, "_recheck", slow)
+    out = explicit.check(ex.model, ex.model.property("mutual_exclusion"), Options(timeout_s=60))
+    assert isinstance(out.outcome, Proved) and not out.outcome.certificate.checked
+    assert out.stats["recheck"] == "timeout"
