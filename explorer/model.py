@@ -489,3 +489,26 @@ class Model:
     def initial_choices(self) -> tuple[tuple[int, ...], ...]:
         """Per element, the values it may start with (same order as ``elements``)."""
         return tuple(choice for v in self.variables for choice in v.init)
+
+
+def rewrite(expr: Expr, visit) -> Expr:
+    """Rebuild ``expr`` bottom-up through the smart constructors; ``visit(node)`` may return
+    a replacement for a node (after its children were rewritten), or None to keep it."""
+    if isinstance(expr, Const):
+        new: Expr = expr
+    elif isinstance(expr, Read):
+        new = expr if expr.index is None else Read(expr.var, rewrite(expr.index, visit), expr.sort)
+    elif isinstance(expr, Not):
+        new = not_(rewrite(expr.arg, visit))
+    elif isinstance(expr, And):
+        new = and_(*(rewrite(a, visit) for a in expr.args))
+    elif isinstance(expr, Or):
+        new = or_(*(rewrite(a, visit) for a in expr.args))
+    elif isinstance(expr, Ite):
+        new = ite(rewrite(expr.cond, visit), rewrite(expr.then, visit), rewrite(expr.else_, visit))
+    else:
+        left, right = rewrite(expr.left, visit), rewrite(expr.right, visit)
+        new = {Eq: lambda: eq(left, right), Lt: lambda: lt(left, right), Le: lambda: le(left, right),
+               Add: lambda: add(left, right, expr.sort), Sub: lambda: sub(left, right, expr.sort)}[type(expr)]()
+    replaced = visit(new)
+    return new if replaced is None else replaced
