@@ -359,9 +359,9 @@ class Compiled:
     Expressions become closures over the packed int; the ``var == const`` conjuncts of a
     guard (and bare boolean reads) become a single ``s & M == V`` test; the constant
     updates of an action a single ``(s & KEEP) | SET``, and copies between elements of the
-    same sort a shift-and-mask.  Actions are indexed by the value of their most selective
-    ``var == const`` conjunct (usually a program counter), so that per state only the
-    actions whose dispatch conjunct holds are tried.  No source code is generated.
+    same sort a shift-and-mask.  Actions are found through a decision tree over their
+    ``var == const`` conjuncts (``current``, then a program counter, say), so that per
+    state only the actions whose literals hold are tried.  No source code is generated.
 
     Agrees with the reference functions (``successors`` up to the order of its list, see
     the module docstring for states where the reference raises).  Raises
@@ -392,7 +392,7 @@ class Compiled:
                 if not in_range(element.sort, value):
                     raise EvaluationError(f"initial value {value} out of range for {element.name}")
         self._steps = [self._action(i, a) for i, a in enumerate(model.actions)]
-        self._dispatch, self._free = self._index()
+        self._root = self._index()
         self.successors = self._make_successors()
 
     # ----------------------------------------------------------------- packing
@@ -468,11 +468,7 @@ class Compiled:
         if isinstance(expr, And):
             return self._conj(expr.args)
         if isinstance(expr, Or):
-            fns = [self.expr(a) for a in expr.args]
-            if len(fns) == 2:
-                f, g = fns
-                return lambda s: 1 if f(s) or g(s) else 0
-            return lambda s: 1 if any(f(s) for f in fns) else 0
+            return self._disj(expr.args)
         if isinstance(expr, Not):
             lit = self._literal(expr)
             if lit is not None and lit is not False:
@@ -508,6 +504,28 @@ class Compiled:
             c, t, e = self.expr(expr.cond), self.expr(expr.then), self.expr(expr.else_)
             return lambda s: t(s) if c(s) else e(s)
         raise TypeError(f"not an IR expression: {expr!r}")
+
+    def _disj(self, args: Sequence[Expr]) -> _Fn:
+        lits = [self._literal(a) for a in args]
+        slots = {lit[0] for lit in lits if isinstance(lit, tuple)}
+        if len(slots) == 1 and all(lit is False or isinstance(lit, tuple) for lit in lits):
+            # ``pc == L1 || pc == L2 || ...``: one membership test
+            (slot,) = slots
+            off, m, lo = self.offset[slot], self.fmask[slot], self.lo[slot]
+            members = frozenset(lit[1] - lo for lit in lits if isinstance(lit, tuple))
+            return lambda s: ((s >> off) & m) in members
+        fns = tuple(self.expr(a) for a in args)
+        if len(fns) == 2:
+            f, g = fns
+            return lambda s: 1 if f(s) or g(s) else 0
+
+        def disj(s: int) -> int:
+            for f in fns:
+                if f(s):
+                    return 1
+            return 0
+
+        return disj
 
     def _read(self, read: Read) -> _Fn:
         slot = self._static_slot(read)
@@ -606,9 +624,15 @@ class Compiled:
             if not mask:
                 return lambda s: bool(f(s) and g(s))
             return lambda s: s & mask == bits and bool(f(s) and g(s))
-        if not mask:
-            return lambda s: all(f(s) for f in fns)
-        return lambda s: s & mask == bits and all(f(s) for f in fns)
+        def conj(s: int) -> bool:
+            if s & mask != bits:
+                return False
+            for f in fns:
+                if not f(s):
+                    return False
+            return True
+
+        return conj
 
     def predicate(self, expr: Expr) -> Callable[[int], bool]:
         """A closure telling whether ``expr`` holds in a packed state."""
@@ -696,6 +720,14 @@ class Compiled:
             if so == 0:
                 return lambda s: (s & keep) | const | ((s & m) << do)
             return lambda s: (s & keep) | const | (((s >> so) & m) << do)
+        if len(copies) == 2 and not others:
+            (s1, m1, d1), (s2, m2, d2) = copies
+            return lambda s: ((s & keep) | const | (((s >> s1) & m1) << d1)
+                              | (((s >> s2) & m2) << d2))
+        if len(copies) == 1 and len(others) == 1:
+            ((so, m, do),) = copies
+            ((f, fo),) = others
+            return lambda s: (s & keep) | const | (((s >> so) & m) << do) | (f(s) << fo)
         if not copies and len(others) == 1:
             ((f, do),) = others
             return lambda s: (s & keep) | const | (f(s) << do)
@@ -766,32 +798,82 @@ class Compiled:
     # ----------------------------------------------------------------- dispatch
 
     def _index(self):
-        """Choose per action a dispatch literal and build the per-element tables."""
-        model = self.model
-        uses = [0] * len(model.elements)
-        for lits, _, _ in self._steps:
-            if lits:
-                for slot in lits:
-                    uses[slot] += 1
-        tables: dict[int, list[list]] = {}
-        free: list = []
+        """A decision tree over ``var == const`` literals that finds the candidate actions.
+
+        Each inner node looks at one element and goes to the subtree of the actions whose
+        literal on that element matches the state's value, then to the subtree of the
+        actions with no literal on it.  The element of a node is the one that rules out
+        the most actions on an average state (``uses * (1 - 1/size)``).  Leaves hold the
+        actions with their remaining literals (one mask test) and other conjuncts.
+        """
+        items = []
         for number, (lits, rest, upd) in enumerate(self._steps):
             if lits is None:
                 continue  # the guard can never hold
-            if not lits:
-                free.append((number, self._step(0, 0, rest, upd)))
-                continue
-            key = max(lits, key=lambda slot: (self.hi[slot] - self.lo[slot], uses[slot], -slot))
-            value = lits[key] - self.lo[key]
-            others = {slot: v for slot, v in lits.items() if slot != key}
-            mask, bits = self._mask_of(others)
-            table = tables.setdefault(key, [[] for _ in range(1 << self.width[key])])
-            table[value].append((number, self._step(mask, bits, rest, upd)))
-        dispatch = tuple(
-            (self.offset[slot], self.fmask[slot], tuple(tuple(b) for b in table))
-            for slot, table in sorted(tables.items())
+            items.append((number, dict(lits), rest, upd))
+        return self._tree(items)
+
+    def _tree(self, items: list) -> Callable[[int, list], None] | None:
+        if not items:
+            return None
+        score: dict[int, float] = {}
+        for _, lits, _, _ in items:
+            for slot in lits:
+                size = self.hi[slot] - self.lo[slot] + 1
+                score[slot] = score.get(slot, 0.0) + 1.0 - 1.0 / size
+        if len(items) == 1 or not score:
+            return self._leaf(items)
+        key = max(score, key=lambda slot: (score[slot], -slot))
+        buckets: dict[int, list] = {}
+        rest_items = []
+        for number, lits, rest, upd in items:
+            if key in lits:
+                value = lits[key] - self.lo[key]
+                others = {slot: v for slot, v in lits.items() if slot != key}
+                buckets.setdefault(value, []).append((number, others, rest, upd))
+            else:
+                rest_items.append((number, lits, rest, upd))
+        table = [None] * (1 << self.width[key])
+        for value, bucket in buckets.items():
+            table[value] = self._tree(bucket)
+        table_t = tuple(table)
+        other = self._tree(rest_items)
+        off, m = self.offset[key], self.fmask[key]
+        if other is None:
+            def node(s: int, out: list) -> None:
+                sub = table_t[(s >> off) & m]
+                if sub is not None:
+                    sub(s, out)
+        else:
+            def node(s: int, out: list) -> None:
+                sub = table_t[(s >> off) & m]
+                if sub is not None:
+                    sub(s, out)
+                other(s, out)
+        return node
+
+    def _leaf(self, items: list) -> Callable[[int, list], None]:
+        steps = tuple(
+            (number, self._step(*self._mask_of(lits), rest, upd))
+            for number, lits, rest, upd in items
         )
-        return dispatch, tuple(free)
+        if len(steps) == 1:
+            ((number, step),) = steps
+
+            def one(s: int, out: list) -> None:
+                t = step(s)
+                if t is not None:
+                    out.append((number, t))
+
+            return one
+
+        def leaf(s: int, out: list) -> None:
+            for number, step in steps:
+                t = step(s)
+                if t is not None:
+                    out.append((number, t))
+
+        return leaf
 
     def _step(self, mask: int, bits: int, rest: list[Expr], upd: _Fn):
         """A closure s -> next packed state, or None if the guard fails."""
@@ -805,25 +887,32 @@ class Compiled:
             if not mask:
                 return lambda s: upd(s) if f(s) else None
             return lambda s: upd(s) if s & mask == bits and f(s) else None
-        if not mask:
-            return lambda s: upd(s) if all(f(s) for f in fns) else None
-        return lambda s: upd(s) if s & mask == bits and all(f(s) for f in fns) else None
+        if len(fns) == 2:
+            f, g = fns
+            if not mask:
+                return lambda s: upd(s) if f(s) and g(s) else None
+            return lambda s: upd(s) if s & mask == bits and f(s) and g(s) else None
+
+        def step(s: int) -> int | None:
+            if s & mask != bits:
+                return None
+            for f in fns:
+                if not f(s):
+                    return None
+            return upd(s)
+
+        return step
 
     def _make_successors(self):
-        dispatch, free = self._dispatch, self._free
+        root = self._root
+
+        if root is None:
+            return lambda s: []
 
         def successors(s: int) -> list[tuple[int, int]]:
             """``(action position, next packed state)`` for every enabled action."""
-            out = []
-            for off, m, table in dispatch:
-                for number, step in table[(s >> off) & m]:
-                    t = step(s)
-                    if t is not None:
-                        out.append((number, t))
-            for number, step in free:
-                t = step(s)
-                if t is not None:
-                    out.append((number, t))
+            out: list[tuple[int, int]] = []
+            root(s, out)
             return out
 
         return successors
