@@ -1,0 +1,230 @@
+"""The command line: options in, exit codes out, no logic of its own.
+
+Exit codes follow TLC and Apalache: 0 every property holds (to the bound, or proved)
+and every reach goal is reached; 12 a property is violated or a goal is not reached;
+3 a verdict is unknown (timeout, solver gave up); 150 an error in a spec; 2 a usage
+error (unknown option or property, bad parameter, bound below 1).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from explorer import run
+from explorer.lang import ParamError, Spec, SpecError
+from explorer.report import json_out, table, text
+from explorer.report.itf import write_itf
+from explorer.verdict import Unknown, Verdict
+
+EXIT_OK, EXIT_USAGE, EXIT_UNKNOWN, EXIT_VIOLATED, EXIT_SPEC = 0, 2, 3, 12, 150
+BUNDLED = Path("specs") / "kvm_fpu"
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+    help="Exhaustive state-space explorer for kernel code paths that hand a per-CPU "
+         "register file between owners (x86 FPU state, QEMU, KVM guests).",
+)
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _params(pairs: list[str] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            _fail(f"error: --param takes name=value, got {pair!r}", EXIT_USAGE)
+        name, value = pair.split("=", 1)
+        out[name.strip()] = value.strip()
+    return out
+
+
+def bundled_specs() -> list[str]:
+    """The variants shipped in specs/kvm_fpu (files that extend a base or declare a thread),
+    in kernel-version order."""
+    folder = BUNDLED if BUNDLED.is_dir() else Path(__file__).resolve().parent.parent / BUNDLED
+    if not folder.is_dir():
+        _fail("error: no SPEC given and no bundled specs found (run from the repository root)", EXIT_USAGE)
+    found = []
+    for path in sorted(folder.glob("*.kp")):
+        source = path.read_text(encoding="utf-8", errors="replace")
+        if re.search(r"^\s*(extends|thread)\b", source, re.M):
+            found.append(str(path))
+
+    def version(path: str):
+        return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", Path(path).stem)]
+
+    return sorted(found, key=version)
+
+
+def _load_all(paths: list[str], params: dict[str, str]) -> list[Spec]:
+    specs = []
+    for path in paths:
+        try:
+            specs.append(run.load(path, params))
+        except ParamError as err:
+            _fail(str(err), EXIT_USAGE)
+        except SpecError as err:
+            _fail(str(err), EXIT_SPEC)
+    return specs
+
+
+def _select(specs: list[Spec], names: list[str] | None) -> list[tuple[Spec, str]]:
+    chosen = []
+    for spec in specs:
+        known = [p.name for p in spec.model.properties]
+        for name in names or known:
+            if name not in known:
+                _fail(f"error: {spec.path} has no property {name}; its properties are: {', '.join(known)}", EXIT_USAGE)
+            chosen.append((spec, name))
+    return chosen
+
+
+def _progress(enabled: bool):
+    if not enabled or not sys.stderr.isatty():
+        return None
+
+    def show(figures: dict) -> None:
+        parts = [f"{k}={v:.0f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()]
+        sys.stderr.write("\r" + " ".join(parts)[:100].ljust(100))
+        sys.stderr.flush()
+
+    return show
+
+
+def _exit_code(verdicts: list[Verdict]) -> int:
+    if any(v.failed for v in verdicts):
+        return EXIT_VIOLATED
+    if any(isinstance(v.outcome, Unknown) for v in verdicts):
+        return EXIT_UNKNOWN
+    return EXIT_OK
+
+
+def _verdicts(specs: list[Spec], properties: list[str] | None, engine: str, bound: int,
+              timeout: float | None, jobs: int, params: dict[str, str], json_output: bool,
+              vacuity: bool, seed: int) -> tuple[list[Verdict], list[str]]:
+    pairs = _select(specs, properties)
+    work = [run.Job(spec.path, tuple(sorted(params.items())), name, engine, bound, timeout, seed)
+            for spec, name in pairs]
+    verdicts = run.run_jobs(work, jobs, _progress(not json_output))
+    notes: list[str] = []
+    if vacuity:
+        by_spec = {}
+        for spec in specs:
+            per_property, spec_notes = run.vacuity_warnings(spec, timeout or 30.0)
+            by_spec[spec.path] = per_property
+            notes.extend(f"{spec.variant}: {note}" for note in spec_notes)
+        verdicts = [_with_warnings(v, by_spec[v.spec].get(v.property, [])) for v in verdicts]
+    return verdicts, notes
+
+
+def _with_warnings(verdict: Verdict, warnings: list[str]) -> Verdict:
+    from dataclasses import replace
+    return replace(verdict, warnings=tuple(verdict.warnings) + tuple(warnings))
+
+
+@app.command()
+def check(
+    specs: Optional[List[str]] = typer.Argument(None, help="Spec files (.kp); default: the bundled specs/kvm_fpu variants."),
+    bound: int = typer.Option(20, "--bound", "-b", min=1, help="Depth (steps) up to which BMC searches."),
+    property: Optional[List[str]] = typer.Option(None, "--property", "-p", help="Check only this property (repeatable)."),
+    engine: str = typer.Option("auto", "--engine", "-e", help="auto, bmc, kind, pdr or explicit."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-P", help="Override a spec parameter: name=value (repeatable)."),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON document instead of text."),
+    itf: Optional[Path] = typer.Option(None, "--itf", help="Write each counterexample as an ITF trace into this folder."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help="Seconds per property (unknown when exceeded)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Parallel processes (0: one per core)."),
+    locations: bool = typer.Option(False, "--locations", help="Show each step's source line and kernel citation."),
+    vacuity: bool = typer.Option(True, "--vacuity/--no-vacuity", help="Warn about properties that hold vacuously."),
+    seed: int = typer.Option(0, "--seed", help="Seed recorded with the results (engines are deterministic)."),
+) -> None:
+    """Check every property of every spec: a verdict table, then each counterexample as a call chain."""
+    if engine not in run.ENGINE_NAMES:
+        _fail(f"error: unknown engine {engine!r}; expected one of: {', '.join(run.ENGINE_NAMES)}", EXIT_USAGE)
+    params = _params(param)
+    paths = list(specs) if specs else bundled_specs()
+    loaded = _load_all(paths, params)
+    verdicts, notes = _verdicts(loaded, property, engine, bound, timeout, jobs or run.default_jobs(),
+                                params, json_output, vacuity, seed)
+    if itf is not None:
+        try:
+            write_itf([v for v in verdicts if v.depth is not None], itf, run.describe(loaded[0].params))
+        except OSError as err:
+            _fail(f"error: cannot write ITF traces to {itf}: {err}", EXIT_USAGE)
+    if json_output:
+        typer.echo(json_out.results_json(verdicts))
+    else:
+        typer.echo(text.check_text(verdicts, run.describe(loaded[0].params), show_location=locations,
+                                   color=sys.stdout.isatty()), nl=False)
+        for note in notes:
+            typer.echo(f"warning: {note}")
+    raise typer.Exit(_exit_code(verdicts))
+
+
+@app.command()
+def explore(
+    spec: str = typer.Argument(..., help="Spec file (.kp)."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-P", help="Override a spec parameter: name=value."),
+    json_output: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help="Seconds before the search stops."),
+) -> None:
+    """State-space statistics by exhaustive search: states, per depth, diameter, deadlocks, dead steps."""
+    from explorer.engines import Options, explicit
+    from explorer.report.explore import explore_json, explore_text
+
+    loaded = _load_all([spec], _params(param))[0]
+    result = explicit.explore(loaded.model, Options(timeout_s=timeout, progress=_progress(not json_output)))
+    if sys.stderr.isatty() and not json_output:
+        sys.stderr.write("\r" + " " * 100 + "\r")
+    typer.echo(explore_json(result) if json_output else explore_text(result, loaded.path, run.describe(loaded.params)), nl=False)
+    raise typer.Exit(EXIT_OK if result.complete else EXIT_UNKNOWN)
+
+
+@app.command()
+def compare(
+    specs: List[str] = typer.Argument(..., help="Variant specs, shown as columns in this order."),
+    bound: int = typer.Option(20, "--bound", "-b", min=1),
+    property: Optional[List[str]] = typer.Option(None, "--property", "-p"),
+    engine: str = typer.Option("auto", "--engine", "-e"),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-P"),
+    tablefmt: str = typer.Option("github", "--tablefmt", help="Any tabulate format: github, simple, latex, html, …"),
+    json_output: bool = typer.Option(False, "--json"),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0),
+    times: bool = typer.Option(True, "--time/--no-time", help="Show each cell's time."),
+) -> None:
+    """Variants side by side: properties as rows, variants as columns."""
+    import tabulate as _tabulate
+
+    if engine not in run.ENGINE_NAMES:
+        _fail(f"error: unknown engine {engine!r}; expected one of: {', '.join(run.ENGINE_NAMES)}", EXIT_USAGE)
+    if tablefmt not in _tabulate.tabulate_formats:
+        _fail(f"error: unknown table format {tablefmt!r}; expected one of: {', '.join(_tabulate.tabulate_formats)}", EXIT_USAGE)
+    params = _params(param)
+    loaded = _load_all(list(specs), params)
+    pairs = [(s, p.name) for s in loaded for p in s.model.properties if not property or p.name in property]
+    if property:
+        _select(loaded[:1], property)
+    work = [run.Job(s.path, tuple(sorted(params.items())), name, engine, bound, timeout) for s, name in pairs]
+    verdicts = run.run_jobs(work, jobs or run.default_jobs())
+    variants = [s.variant for s in loaded]
+    if json_output:
+        typer.echo(table.compare_json(verdicts, variants=variants))
+    else:
+        typer.echo(table.compare_table(verdicts, tablefmt=tablefmt, with_time=times, variants=variants))
+    raise typer.Exit(_exit_code(verdicts))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
