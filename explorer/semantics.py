@@ -82,21 +82,30 @@ def _index_sort(model: Model, var: str) -> Sort:
 
 
 def _slot(model: Model, var: str, index_value: int | None) -> int:
-    if index_value is not None and not in_range(_index_sort(model, var), index_value):
-        raise EvaluationError(f"index {index_value} out of range for {var}")
+    """The position of an element; an index outside the array's index sort (or an index
+    on a scalar, or none on an array) is not in the model's slot table."""
     try:
         return model.slot(var, index_value)
     except KeyError:
-        raise EvaluationError(f"no element {var}[{index_value}]") from None
+        if index_value is None:
+            raise EvaluationError(f"{var} is an array, read without an index") from None
+        raise EvaluationError(f"index {index_value} out of range for {var}") from None
 
 
 def evaluate(model: Model, expr: Expr, state: State) -> int:
     """The value of ``expr`` in ``state`` (booleans as 0 / 1)."""
-    if isinstance(expr, Const):
-        return expr.value
     if isinstance(expr, Read):
         index = None if expr.index is None else evaluate(model, expr.index, state)
         return state[_slot(model, expr.var, index)]
+    if isinstance(expr, Eq):
+        return int(evaluate(model, expr.left, state) == evaluate(model, expr.right, state))
+    if isinstance(expr, And):
+        for arg in expr.args:
+            if not evaluate(model, arg, state):
+                return 0
+        return 1
+    if isinstance(expr, Const):
+        return expr.value
     if isinstance(expr, Not):
         return 0 if evaluate(model, expr.arg, state) else 1
     if isinstance(expr, And):

@@ -62,6 +62,9 @@ class ExploreResult:
     model: str
     complete: bool
     states: int
+    """Distinct states found."""
+    expanded: int
+    """States whose successors were computed (all of them when complete)."""
     transitions: int
     states_per_depth: tuple[int, ...]
     diameter: int
@@ -88,6 +91,7 @@ class _Run:
     parent: dict[int, int] = field(default_factory=dict)
     per_depth: list[int] = field(default_factory=list)
     transitions: int = 0
+    expanded: int = 0
     deadlocks: int = 0
     deadlock_examples: list[int] = field(default_factory=list)
     enabled: bytearray = field(default_factory=bytearray)
@@ -141,6 +145,7 @@ def _search(model: Model, fast: semantics.Compiled, prop: Property | None,
 
     parent = run.parent
     frontier: list[int] = []
+    expanded = transitions = deadlocks = 0
     try:
         for s in fast.initial():
             if s not in parent:
@@ -153,13 +158,12 @@ def _search(model: Model, fast: semantics.Compiled, prop: Property | None,
                     return run
         run.per_depth.append(len(frontier))
         enabled = run.enabled
+        deadlock_examples = run.deadlock_examples
         depth = 0
-        count = 0
         while frontier:
             nxt: list[int] = []
             for s in frontier:
-                count += 1
-                if count % _CHECK_EVERY == 0:
+                if expanded % _CHECK_EVERY == 0:
                     now = time.monotonic()
                     if deadline is not None and now >= deadline:
                         run.stopped = "timeout"
@@ -171,12 +175,13 @@ def _search(model: Model, fast: semantics.Compiled, prop: Property | None,
                                   "states_per_s": len(parent) / max(now - start, 1e-9),
                                   "depth": depth})
                 succ = successors(s)
+                expanded += 1
                 if not succ:
-                    run.deadlocks += 1
-                    if len(run.deadlock_examples) < MAX_DEADLOCK_EXAMPLES:
-                        run.deadlock_examples.append(s)
+                    deadlocks += 1
+                    if len(deadlock_examples) < MAX_DEADLOCK_EXAMPLES:
+                        deadlock_examples.append(s)
                     continue
-                run.transitions += len(succ)
+                transitions += len(succ)
                 for a, t in succ:
                     enabled[a] = 1
                     if t not in parent:
@@ -199,6 +204,7 @@ def _search(model: Model, fast: semantics.Compiled, prop: Property | None,
         return run
     finally:
         run.time_s = time.monotonic() - start
+        run.expanded, run.transitions, run.deadlocks = expanded, transitions, deadlocks
 
 
 def _path(run: _Run, state: int) -> tuple[int, list[int]]:
@@ -230,6 +236,7 @@ def _result(model: Model, run: _Run, recheck_s: float | None = None) -> ExploreR
         model=model.name,
         complete=not run.stopped,
         states=states,
+        expanded=run.expanded,
         transitions=run.transitions,
         states_per_depth=tuple(run.per_depth),
         diameter=max(len(run.per_depth) - 1, 0),
