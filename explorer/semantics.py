@@ -334,26 +334,30 @@ def _raiser(message: str) -> _Fn:
     return fail
 
 
-def _interval(expr: Expr) -> tuple[int, int] | None:
-    """Conservative bounds of ``expr``'s value on states whose elements are in their sorts."""
+def _interval(model: Model, expr: Expr) -> tuple[int, int] | None:
+    """Conservative bounds of ``expr``'s value on states whose elements are in their sorts
+    (a read is bounded by its variable's declared sort, not by the sort the read claims)."""
     if isinstance(expr, Const):
         return expr.value, expr.value
     if isinstance(expr, Read):
-        sort = expr.sort
+        try:
+            sort = model.var(expr.var).sort
+        except KeyError:
+            return None
         if isinstance(sort, IntSort):
             return sort.lo, sort.hi
         return 0, sort.size - 1
     if isinstance(expr, (Not, And, Or, Eq, Lt, Le)):
         return 0, 1
     if isinstance(expr, (Add, Sub)):
-        left, right = _interval(expr.left), _interval(expr.right)
+        left, right = _interval(model, expr.left), _interval(model, expr.right)
         if left is None or right is None:
             return None
         if isinstance(expr, Add):
             return left[0] + right[0], left[1] + right[1]
         return left[0] - right[1], left[1] - right[0]
     if isinstance(expr, Ite):
-        then, else_ = _interval(expr.then), _interval(expr.else_)
+        then, else_ = _interval(model, expr.then), _interval(model, expr.else_)
         if then is None or else_ is None:
             return None
         return min(then[0], else_[0]), max(then[1], else_[1])
@@ -686,7 +690,7 @@ class Compiled:
         """A closure giving the raw field bits (unshifted) of ``value`` stored in ``slot``."""
         lo, hi = self.lo[slot], self.hi[slot]
         f = self.expr(value)
-        bounds = _interval(value)
+        bounds = _interval(self.model, value)
         name = f"{action.name}: {self.model.elements[slot].name}"
         if bounds is not None and lo <= bounds[0] and bounds[1] <= hi:
             if lo == 0:

@@ -213,3 +213,19 @@ def test_recheck_timeout_leaves_proof_unchecked(monkeypatch):
     out = explicit.check(ex.model, ex.model.property("mutual_exclusion"), Options(timeout_s=60))
     assert isinstance(out.outcome, Proved) and not out.outcome.certificate.checked
     assert out.stats["recheck"] == "timeout"
+
+
+def test_evaluation_error_is_unknown():
+    from explorer.model import Add
+
+    s = IntSort(0, 2)
+    x = Read("x", None, s)
+    act = Action("inc", Const(BOOL, 1), (Update("x", None, Add(x, Const(s, 1), s)),),
+                 Origin("t", None, (), "inc"))
+    bad = eq(x, Const(s, 3))
+    prop = Property("p", "invariant", "", bad, bad)
+    model = Model("overflow", (StateVar("x", s, None, ((0,),)),), (act,), (prop,))
+    out = explicit.check(model, prop, Options())
+    assert isinstance(out.outcome, Unknown)
+    assert out.outcome.reason.startswith("evaluation error")
+    assert not explicit.explore(model).complete

@@ -239,3 +239,32 @@ def test_compiled_packs_negative_ints():
                   (), ())
     fast = S.Compiled(model)
     assert sorted(fast.unpack(p) for p in fast.initial()) == [(-3, 1), (2, 1)]
+
+
+def test_compiled_raises_where_reference_raises():
+    s = IntSort(0, 2)
+    x = read("x", s)
+    act = Action("inc", Const(BOOL, 1), (Update("x", None, Add(x, Const(s, 1), s)),),
+                 Origin("t", None, (), "inc"))
+    model = Model("overflow", (StateVar("x", s, None, ((0,),)),), (act,), ())
+    fast = S.Compiled(model)
+    assert [fast.unpack(t) for _, t in fast.successors(fast.pack((1,)))] == [(2,)]
+    with pytest.raises(S.EvaluationError):
+        S.successors(model, (2,))
+    with pytest.raises(S.EvaluationError):
+        fast.successors(fast.pack((2,)))
+
+
+def test_compiled_rejects_initial_values_out_of_sort():
+    model = Model("bad_init", (StateVar("x", IntSort(0, 2), None, ((3,),)),), (), ())
+    with pytest.raises(S.EvaluationError):
+        S.Compiled(model)
+
+
+def test_compiled_agrees_on_bench_model():
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "bench"))
+    from bench_explicit import build_model
+
+    model = build_model(2)
+    assert len(reference_bfs(model)) == 4520
+    assert_agree(model)
