@@ -232,7 +232,7 @@ class Lowerer:
             node.kind == "step" and isinstance(node.stmt, ast.CallStmt)
             for graph in self.thread_graph.values() for node in graph.nodes
         )
-        preemptible = self.preempt is not None and self.scope.boolean(
+        preemptible = len(self.tasks) > 1 and self.preempt is not None and self.scope.boolean(
             self.preempt.when, {}, Ground("thread", 0, 0)) != ir.FALSE
         if preemptible or uses_schedule:
             decl = scope.fns.get("context_switch")
