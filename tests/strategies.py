@@ -248,6 +248,8 @@ VALUE_SORTS: tuple[Sort, ...] = (
     IntSort(0, 2),
     IntSort(-1, 1),
     IntSort(0, 3),
+    IntSort(0, 4),
+    EnumSort("loc", ("l0", "l1", "l2", "l3")),
 )
 INDEX_SORTS: tuple[Sort, ...] = (
     EnumSort("k2", ("k0", "k1")),
@@ -255,6 +257,9 @@ INDEX_SORTS: tuple[Sort, ...] = (
     IntSort(0, 2),
     IntSort(1, 2),
 )
+
+
+PC_SORT = EnumSort("pcloc", ("p0", "p1", "p2", "p3", "p4"))
 
 
 class _Ctx:
@@ -363,6 +368,33 @@ def _bool(draw, ctx: _Ctx, depth: int) -> Expr:
     return And(args) if kind == "and" else Or(args)
 
 
+def _update_value(draw, ctx: _Ctx, sort: Sort, depth: int) -> Expr:
+    """A right-hand side that tends to move the state: counters step, others get constants."""
+    roll = draw(st.integers(0, 3))
+    if isinstance(sort, IntSort) and roll <= 1:
+        e = Read(draw(st.sampled_from(ctx.scalars_of(sort))).name, None, sort) \
+            if ctx.scalars_of(sort) else _value(draw, ctx, sort, 0)
+        if roll == 0:
+            return Ite(Lt(e, Const(sort, sort.hi)), Add(e, Const(sort, 1), sort),
+                       Const(sort, sort.hi), sort)
+        return Ite(Lt(Const(sort, sort.lo), e), Sub(e, Const(sort, 1), sort),
+                   Const(sort, sort.lo), sort)
+    if roll <= 1:
+        return _const(draw, sort)
+    return _value(draw, ctx, sort, depth)
+
+
+def _bad(draw, ctx: _Ctx, depth: int) -> Expr:
+    """A state part of a bad predicate: mostly a conjunction of literals (a specific state)."""
+    roll = draw(st.integers(0, 4))
+    if roll == 0:
+        return FALSE
+    if roll == 1:
+        return _bool(draw, ctx, depth)
+    lits = tuple(_literal(draw, ctx) for _ in range(draw(st.integers(1, 3))))
+    return lits[0] if len(lits) == 1 else And(lits)
+
+
 def _init(draw, sort: Sort) -> tuple[int, ...]:
     values = list(sort.values())
     first = draw(st.sampled_from(values))
@@ -373,10 +405,11 @@ def _init(draw, sort: Sort) -> tuple[int, ...]:
 
 
 @st.composite
-def models(draw, max_actions: int = 6, depth: int = 2) -> Model:
+def models(draw, max_actions: int = 8, depth: int = 2) -> Model:
     """A small random model, valid by construction: 1-4 scalar variables of bool / small
     enum / small int sorts, maybe one array read and written through a dynamic index,
-    1-``max_actions`` guarded actions, 1-2 invariant properties, some with a step site."""
+    maybe one or two threads with program counters, 1-``max_actions`` guarded actions,
+    1-2 invariant properties, some with a step site."""
     scalars: list[StateVar] = []
     array: StateVar | None = None
     if draw(st.booleans()):
@@ -389,35 +422,58 @@ def models(draw, max_actions: int = 6, depth: int = 2) -> Model:
         sort = draw(st.sampled_from(VALUE_SORTS))
         scalars.append(StateVar(f"v{i}", sort, None, (_init(draw, sort),),
                                 hidden=draw(st.integers(0, 4)) == 0))
+    pc_mode = draw(st.booleans())
+    # one or two threads, each with a program counter that its actions test and move, as
+    # lowered code does; the counters are kept out of the random literals and updates
+    pcs = [StateVar(f"pc{i}", PC_SORT, None, ((0,),), hidden=True)
+           for i in range(draw(st.integers(1, 2)) if pc_mode else 0)]
     ctx = _Ctx(scalars, array)
     actions = []
-    for a in range(draw(st.integers(1, max_actions))):
-        conjuncts = [_literal(draw, ctx) for _ in range(draw(st.integers(0, 2)))]
-        if draw(st.booleans()) or not conjuncts:
-            conjuncts.append(_bool(draw, ctx, depth))
-        guard = conjuncts[0] if len(conjuncts) == 1 else And(tuple(conjuncts))
+    for a in range(draw(st.integers(2 if pc_mode else 1, max_actions))):
+        extra = [0, 0, 0, 1, 2] if pc_mode else [0, 1, 1, 2]
+        conjuncts = [_literal(draw, ctx) for _ in range(draw(st.sampled_from(extra)))]
+        if draw(st.integers(0, 2)) == 0 or not (conjuncts or pc_mode):
+            conjuncts.append(_bool(draw, ctx, depth - 1))
         updates = []
-        for _ in range(draw(st.integers(1, 3))):
+        if pc_mode:
+            # the j-th action of a thread sits at a location <= j: mostly a chain
+            pc = pcs[a % len(pcs)].name
+            here = (a // len(pcs)) % PC_SORT.size
+            if draw(st.integers(0, 2)) == 0:
+                here = draw(st.integers(0, min(a // len(pcs), PC_SORT.size - 1)))
+            there = (here + 1) % PC_SORT.size
+            if draw(st.integers(0, 2)) == 0:
+                there = draw(st.integers(0, PC_SORT.size - 1))
+            conjuncts.insert(draw(st.integers(0, len(conjuncts))),
+                             Eq(Read(pc, None, PC_SORT), Const(PC_SORT, here)))
+            updates.append(Update(pc, None, Const(PC_SORT, there)))
+        guard = conjuncts[0] if len(conjuncts) == 1 else And(tuple(conjuncts))
+        for _ in range(draw(st.integers(0 if pc_mode else 1, 3))):
             targets = ["scalar"] + (["array"] if array is not None else [])
             if draw(st.sampled_from(targets)) == "array":
                 assert array is not None
                 updates.append(Update(array.name, _index(draw, ctx, depth),
-                                      _value(draw, ctx, array.sort, depth)))
+                                      _update_value(draw, ctx, array.sort, depth)))
             else:
                 var = draw(st.sampled_from(scalars))
-                updates.append(Update(var.name, None, _value(draw, ctx, var.sort, depth)))
+                updates.append(Update(var.name, None,
+                                      _update_value(draw, ctx, var.sort, depth)))
         actions.append(Action(f"a{a}", guard, tuple(updates),
                               origin(f"a{a}", context=f"t{a % 2}", line=a + 1)))
     properties = []
     for p in range(draw(st.integers(1, 2))):
-        state_bad = _bool(draw, ctx, depth) if draw(st.integers(0, 3)) else FALSE
+        state_bad = _bad(draw, ctx, depth)
+        if pcs and draw(st.integers(0, 2)):  # late in a thread: deeper counterexamples
+            at = Eq(Read(draw(st.sampled_from(pcs)).name, None, PC_SORT),
+                    Const(PC_SORT, draw(st.integers(2, PC_SORT.size - 1))))
+            state_bad = at if state_bad == FALSE else And((at, state_bad))
         sites: tuple[StepSite, ...] = ()
-        if draw(st.booleans()) or state_bad == FALSE:
+        if draw(st.integers(0, 2)) == 0 or state_bad == FALSE:
             act = draw(st.sampled_from(actions))
-            when = And((act.guard, _bool(draw, ctx, depth - 1)))
+            when = And((act.guard, _literal(draw, ctx)))
             sites = (StepSite(act.name, when, f"{act.name} while bad"),)
         bad = Or((state_bad,) + tuple(s.when for s in sites)) if sites else state_bad
         properties.append(Property(f"p{p}", "invariant", "", bad, state_bad, sites,
                                    text=f"p{p} holds"))
-    variables = tuple(scalars) + ((array,) if array is not None else ())
+    variables = tuple(scalars) + tuple(pcs) + ((array,) if array is not None else ())
     return Model("random", variables, tuple(actions), tuple(properties))

@@ -14,7 +14,6 @@ from strategies import (  # noqa: E402
     DATA,
     IDX,
     array_pointer,
-    c,
     counter,
     examples,
     mutex,
