@@ -53,13 +53,13 @@ def write_report(
     """Write ``<variant>.md`` / ``<variant>.html`` / ``<variant>.json`` into ``directory``
     (created if missing); returns the paths written, in ``formats`` order."""
     from explorer.report.html import render_html
-    from explorer.report.json_out import results_json
+    from explorer.report.json_out import report_json
     from explorer.report.markdown import render_markdown
 
     renderers = {
         "md": render_markdown,
         "html": render_html,
-        "json": lambda r: results_json(r.verdicts),
+        "json": report_json,
     }
     unknown = [f for f in formats if f not in renderers]
     if unknown:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from explorer.report.inputs import ReportInput, verdict_class
+from explorer.report.markdown import reproducibility_rows
 from explorer.report.svg import sequence_chart
 from explorer.report.table import matrix_cell
 from explorer.report.text import state_count, verdict_text
@@ -40,6 +41,11 @@ td.num { text-align: right; }
 tr.violation td { background: #fef2f2; }
 .chart { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; padding: 6px; margin: 8px 0; }
 .facts th { width: 110px; }
+.wide { overflow-x: auto; }
+.wide td code { overflow-wrap: anywhere; }
+pre.cert { white-space: pre-wrap; overflow-wrap: anywhere; }
+details { margin: 8px 0 12px; }
+details > summary { cursor: pointer; margin-bottom: 6px; }
 """
 
 
@@ -87,8 +93,24 @@ def trace_table_html(trace: Trace, reach: bool = False) -> str:
         rows.append([str(i + 1), _e(s.cpu or "-"), _e(s.context), _code(" > ".join(s.chain)),
                      _code(s.statement), changes, where])
         classes.append("violation" if s.violation is not None and not reach else "")
-    return _table(["#", "CPU", "context", "call chain", "statement", "changes", "where"], rows,
-                  row_classes=classes)
+    table = _table(["#", "CPU", "context", "call chain", "statement", "changes", "where"], rows,
+                   row_classes=classes)
+    return f'<div class="wide">\n{table}\n</div>'
+
+
+FOLD_LINES = 12
+"""Certificates longer than this many lines are folded (``<details>``) under their summary."""
+
+
+def _certificate(lead: str, text: str) -> str:
+    """A certificate's text, wrapped rather than scrolled; folded when long (a reviewer
+    reads the counterexamples first)."""
+    lines = text.strip("\n").count("\n") + 1
+    pre = f'<pre class="cert"><code>{_e(text)}</code></pre>'
+    if lines <= FOLD_LINES:
+        return f"<p>{lead}:</p>\n{pre}"
+    return (f"<details><summary>{lead}: {lines} clauses, one per line (click to show)</summary>\n"
+            f"{pre}\n</details>")
 
 
 def evidence_html(v: Verdict, index: int, settings: str = "") -> str:
@@ -106,7 +128,7 @@ def evidence_html(v: Verdict, index: int, settings: str = "") -> str:
         checked = ("re-checked by an independent solver" if cert.checked
                    else '<span class="fail">not re-checked</span>')
         if cert.kind == "invariant" and cert.text:
-            return f"<p>Inductive invariant ({checked}):</p>\n<pre><code>{_e(cert.text)}</code></pre>"
+            return _certificate(f"Inductive invariant ({checked})", cert.text)
         if cert.kind == "k-induction":
             body = f"<p>The property is {_e(cert.k)}-inductive with simple paths ({checked}).</p>"
             return body + (f"\n<pre><code>{_e(cert.text)}</code></pre>" if cert.text else "")
@@ -150,8 +172,10 @@ def render_html(report: ReportInput) -> str:
 
     out.append("<h2>Verdicts</h2>")
     rows = [[f'<a href="#p-{i}">{_code(v.property)}</a>', _e(v.kind), _verdict_span(v), _e(v.engine),
-             f"{v.time_s:.2f}"] for i, v in enumerate(report.verdicts)]
-    out.append(_table(["property", "kind", "verdict", "engine", "time (s)"], rows))
+             *([f"{v.time_s:.2f}"] if report.timings else [])] for i, v in enumerate(report.verdicts)]
+    out.append(_table(["property", "kind", "verdict", "engine", *(["time (s)"] if report.timings else [])], rows))
+    if report.notes:
+        out.append("<ul>" + "".join(f"<li>warning: {_e(n)}</li>" for n in report.notes) + "</ul>")
 
     if report.base and report.base_verdicts:
         out.append(f"<h2>Flipped against {_e(report.base)}</h2>")
@@ -172,31 +196,27 @@ def render_html(report: ReportInput) -> str:
         out.append("<br>Parameters: " + ", ".join(_code(f"{k}={v}") for k, v in m.parameters) + ".")
     out.append("<br>Interleavings: " + (_e(", ".join(m.interleavings)) if m.interleavings else "none") + ".</p>")
     if m.state_variables:
-        rows = [[_code(sv.name), _code(sv.sort), _e(sv.scope), "hidden" if sv.hidden else ""]
+        hidden = any(sv.hidden for sv in m.state_variables)
+        rows = [[_code(sv.name), _code(sv.sort), _e(sv.scope), *(["hidden" if sv.hidden else ""] if hidden else [])]
                 for sv in m.state_variables]
-        out.append(_table(["variable", "sort", "scope", ""], rows))
+        out.append(_table(["variable", "sort", "scope", *([""] if hidden else [])], rows))
 
     out.append("<h2>Properties</h2>")
     for i, v in enumerate(report.verdicts):
         out.append(f'<h3 id="p-{i}">{_e(v.property)}: {_verdict_span(v)}</h3>')
         if v.doc:
             out.append(f"<p>{_e(v.doc)}</p>")
+        when = f" · {v.time_s:.2f} s" if report.timings else ""
         out.append(f'<p class="meta">kind {_e(v.kind)} · engine <code>{_e(v.engine)}</code> · '
-                   f"bound {v.bound} · {v.time_s:.2f} s</p>")
+                   f"bound {v.bound}{when}</p>")
         out.append(evidence_html(v, i, report.settings))
         if v.warnings:
             out.append("<ul>" + "".join(f"<li>warning: {_e(w)}</li>" for w in v.warnings) + "</ul>")
 
     r = report.reproducibility
     out.append("<h2>Reproducibility</h2>")
-    rows = [
-        ["explorer", _e(r.explorer_version or "?")],
-        ["z3", _e(r.z3_version or "?")],
-        ["Python", _e(r.python_version)],
-        ["platform", _e(r.platform)],
-        ["seed", "-" if r.seed is None else _e(r.seed)],
-    ]
-    out.append(_table(["", "version"], rows))
+    rows = [[_e(k), _e(v)] for k, v in reproducibility_rows(r)]
+    out.append(_table(["", ""], rows, cls="facts"))
     if r.command_line:
         out.append(f"<pre><code>{_e(r.command_line)}</code></pre>")
     if r.spec_hashes:

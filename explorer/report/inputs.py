@@ -79,6 +79,10 @@ class ReportInput:
     """A line about the variant (the spec's first comment, the patch title)."""
     settings: str = ""
     """The run's settings as the trace header shows them (``preemption only``, params)."""
+    timings: bool = True
+    """Show times; without them a report is the same on every run and machine."""
+    notes: tuple[str, ...] = ()
+    """Warnings about the spec as a whole (steps never reached, vacuity not checked)."""
 
     @property
     def flips(self) -> tuple[Flip, ...]:

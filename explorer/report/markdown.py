@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
+from typing import Mapping, Sequence
+
 from explorer.report.inputs import ReportInput
 from explorer.report.table import matrix_cell
 from explorer.report.text import state_count, verdict_text
@@ -62,6 +64,18 @@ def trace_table(trace: Trace, reach: bool = False) -> str:
     return _table(rows, ["#", "CPU", "context", "call chain", "statement", "changes", "where"])
 
 
+FOLD_LINES = 12
+
+
+def _certificate(lead: str, text: str) -> str:
+    """A certificate's text; folded (``<details>``, which GitHub renders) when long."""
+    lines = text.strip("\n").count("\n") + 1
+    if lines <= FOLD_LINES:
+        return f"{lead}:\n\n{_block(text)}"
+    return (f"<details><summary>{lead}: {lines} clauses, one per line</summary>\n\n"
+            f"{_block(text)}\n\n</details>")
+
+
 def evidence(verdict: Verdict, settings: str = "") -> str:
     """What backs the verdict: the certificate or the counterexample."""
     outcome = verdict.outcome
@@ -74,7 +88,7 @@ def evidence(verdict: Verdict, settings: str = "") -> str:
         cert = outcome.certificate
         checked = "re-checked by an independent solver" if cert.checked else "**not re-checked**"
         if cert.kind == "invariant" and cert.text:
-            return f"Inductive invariant ({checked}):\n\n{_block(cert.text)}"
+            return _certificate(f"Inductive invariant ({checked})", cert.text)
         if cert.kind == "k-induction":
             text = f"The property is {cert.k}-inductive with simple paths ({checked})."
             return text + (f"\n\n{_block(cert.text)}" if cert.text else "")
@@ -87,10 +101,31 @@ def evidence(verdict: Verdict, settings: str = "") -> str:
     return f"No counterexample up to depth {outcome.bound} (bounded check, not a proof)."
 
 
-def summary_rows(verdicts: tuple[Verdict, ...]) -> list[list[str]]:
+def summary_rows(verdicts: tuple[Verdict, ...], timings: bool = True) -> list[list[str]]:
     return [
-        [code(v.property), v.kind, verdict_text(v), v.engine, f"{v.time_s:.2f}"] for v in verdicts
+        [code(v.property), v.kind, verdict_text(v), v.engine, *([f"{v.time_s:.2f}"] if timings else [])]
+        for v in verdicts
     ]
+
+
+def meta_line(v: Verdict, timings: bool = True) -> str:
+    """``invariant · engine `bmc` · bound 20 · 0.42 s`` (no time without ``timings``)."""
+    parts = [v.kind, f"engine {code(v.engine)}", f"bound {v.bound}"]
+    if timings:
+        parts.append(f"{v.time_s:.2f} s")
+    return " · ".join(parts)
+
+
+def reproducibility_rows(r) -> list[list[str]]:
+    """(what, version) rows; empty entries (no platform without timings) left out."""
+    rows = [
+        ["explorer", r.explorer_version or "?"],
+        ["z3", r.z3_version or "?"],
+        ["Python", r.python_version],
+        ["platform", r.platform],
+        ["seed", "-" if r.seed is None else str(r.seed)],
+    ]
+    return [row for row in rows if row[1]]
 
 
 def render_markdown(report: ReportInput) -> str:
@@ -110,8 +145,10 @@ def render_markdown(report: ReportInput) -> str:
         facts.append(["settings", report.settings])
     out += [_table(facts, ["", ""]), ""]
 
-    out += ["## Verdicts", "", _table(summary_rows(report.verdicts),
-                                     ["property", "kind", "verdict", "engine", "time (s)"]), ""]
+    headers = ["property", "kind", "verdict", "engine", *(["time (s)"] if report.timings else [])]
+    out += ["## Verdicts", "", _table(summary_rows(report.verdicts, report.timings), headers), ""]
+    if report.notes:
+        out += [f"- warning: {note}" for note in report.notes] + [""]
 
     flips = report.flips
     if report.base and report.base_verdicts:
@@ -135,16 +172,17 @@ def render_markdown(report: ReportInput) -> str:
     )
     out.append("")
     if m.state_variables:
-        rows = [[code(sv.name), code(sv.sort), sv.scope, "hidden" if sv.hidden else ""]
+        hidden = any(sv.hidden for sv in m.state_variables)
+        rows = [[code(sv.name), code(sv.sort), sv.scope, *(["hidden" if sv.hidden else ""] if hidden else [])]
                 for sv in m.state_variables]
-        out += [_table(rows, ["variable", "sort", "scope", ""]), ""]
+        out += [_table(rows, ["variable", "sort", "scope", *([""] if hidden else [])]), ""]
 
     out += ["## Properties", ""]
     for v in report.verdicts:
         out += [f"### {v.property}: {verdict_text(v)}", ""]
         if v.doc:
             out += [v.doc, ""]
-        out += [f"{v.kind} · engine `{v.engine}` · bound {v.bound} · {v.time_s:.2f} s", ""]
+        out += [meta_line(v, report.timings), ""]
         out += [evidence(v, report.settings), ""]
         for w in v.warnings:
             out += [f"- warning: {w}"]
@@ -153,16 +191,92 @@ def render_markdown(report: ReportInput) -> str:
 
     r = report.reproducibility
     out += ["## Reproducibility", ""]
-    rows = [
-        ["explorer", r.explorer_version or "?"],
-        ["z3", r.z3_version or "?"],
-        ["Python", r.python_version],
-        ["platform", r.platform],
-        ["seed", "-" if r.seed is None else str(r.seed)],
-    ]
-    out += [_table(rows, ["", "version"]), ""]
+    out += [_table(reproducibility_rows(r), ["", ""]), ""]
     if r.command_line:
         out += [_block(r.command_line, "sh"), ""]
     if r.spec_hashes:
         out += [_table([[code(p), code(h)] for p, h in r.spec_hashes], ["spec file", "SHA-256"]), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --------------------------------------------------------------------------- compare matrix
+
+MATRIX_LEGEND = (
+    ("✗ depth N", "violated: a shortest counterexample has N steps"),
+    ("✓ proved", "holds in every reachable state; the proof's certificate was re-checked"),
+    ("✓ ≤ N", "no counterexample up to N steps (a bounded check, not a proof)"),
+    ("? unknown", "no verdict (timeout, or the solver gave up)"),
+    ("✓ reached at N", "a reach goal: a shortest witness has N steps"),
+    ("✗ unreached ≤ N / ✗ unreachable", "a reach goal not reached up to N steps / proved unreachable"),
+    ("**bold**", "the verdict differs from the variant's base"),
+    ("–", "the variant has no such property"),
+)
+
+
+def _link_label(name: str) -> str:
+    return name.rsplit(".", 1)[-1] if "." in name else name
+
+
+def render_matrix(
+    reports: Sequence[ReportInput],
+    *,
+    title: str = "variants compared",
+    links: Mapping[str, Sequence[str]] | None = None,
+    command_line: str = "",
+    timings: bool = True,
+) -> str:
+    """The compare matrix of ``reports`` as a Markdown page: properties as rows, variants
+    as columns (cells ``✗ depth 7``, ``✓ proved``, ``✓ ≤ 20``, ``? unknown``; bold where
+    the verdict flipped against the variant's base), a legend, the variants with their
+    bases and links to their reports (``links``: variant → relative file names), the
+    properties with their descriptions, the flips, and the command that generated it."""
+    links = links or {}
+    variants = [r.variant for r in reports]
+    properties: dict[str, str] = {}
+    for r in reports:
+        for v in r.verdicts:
+            if not properties.get(v.property):
+                properties[v.property] = v.doc
+    cells = {(v.property, r.variant): v for r in reports for v in r.verdicts}
+    flipped = {(f.property, r.variant) for r in reports for f in r.flips}
+
+    def cell_text(prop: str, variant: str) -> str:
+        v = cells.get((prop, variant))
+        if v is None:
+            return "–"
+        text = matrix_cell(v, with_time=timings)
+        return f"**{text}**" if (prop, variant) in flipped else text
+
+    out = [f"# {title}", ""]
+    rows = [[code(p), *(cell_text(p, c) for c in variants)] for p in properties]
+    out += [_table(rows, ["property", *variants]), ""]
+    out += ["Legend:", ""]
+    out += [f"- {mark if mark.startswith('**') else code(mark)}: {meaning}" for mark, meaning in MATRIX_LEGEND]
+    out.append("")
+
+    out += ["## Variants", ""]
+    vrows = []
+    for r in reports:
+        files = links.get(r.variant, ())
+        refs = " · ".join(f"[{_link_label(f)}]({f})" for f in files)
+        vrows.append([f"[{r.variant}]({files[0]})" if files else r.variant, r.base or "",
+                      r.description, refs])
+    out += [_table(vrows, ["variant", "base", "what it is", "reports"]), ""]
+
+    if properties:
+        out += ["## Properties", ""]
+        out += [f"- {code(p)}" + (f": {doc}" if doc else "") for p, doc in properties.items()]
+        out.append("")
+
+    changes = [(r, f) for r in reports for f in r.flips]
+    out += ["## Flips", ""]
+    if changes:
+        out += [f"- {r.variant} against {r.base}: {code(f.property)} {matrix_cell(f.base)} → "
+                f"{matrix_cell(f.variant)}" for r, f in changes]
+    else:
+        out.append("No verdict differs between a variant and its base.")
+    out.append("")
+
+    if command_line:
+        out += ["## Generated by", "", _block(command_line, "sh"), ""]
     return "\n".join(out).rstrip() + "\n"

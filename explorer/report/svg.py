@@ -16,7 +16,7 @@ from html import escape
 from explorer.verdict import Trace, TraceStep
 
 FONT = "ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', monospace"
-CHAR_W = 7.0  # px per character at FONT_SIZE (monospace estimate)
+CHAR_W = 7.3  # px per character at FONT_SIZE (DejaVu Sans Mono is 7.22 px at 12 px)
 FONT_SIZE = 12
 SMALL = 11
 ROW_H = 50
@@ -26,6 +26,7 @@ TOP = 10
 NUM_W = 34
 GAP = 16
 CHANGES_MAX_CHARS = 46
+PAGE_W = 1120  # the HTML report's content width
 
 LANE_COLOURS = ("#2563eb", "#7c3aed", "#d97706", "#059669", "#db2777", "#0891b2", "#65a30d")
 RED = "#dc2626"
@@ -97,12 +98,15 @@ def sequence_chart(trace: Trace, *, chart_id: str = "chart", title: str = "", re
         + [len(s.statement) for s in steps]
         + [len(s.chain[-1]) + 4 if s.chain else 0 for s in steps]
     )
-    lane_w = int(min(max(longest * CHAR_W + 28, 170), 270))
-    box_chars = int((lane_w - 24) / CHAR_W)
+    lane_w = int(min(max(longest * CHAR_W + 40, 170), 300))
+    box_chars = int((lane_w - 24 - 14) / CHAR_W)  # the box is lane_w - 24 wide, text inset 6
     widest_change = max((len(t) for s in steps for t, _ in _change_lines(s, reach)), default=0)
-    changes_w = int(min(widest_change, CHANGES_MAX_CHARS) * CHAR_W) + 20
     lanes_x = NUM_W
     changes_x = lanes_x + lane_w * len(lane_list) + GAP
+    # The changes column may use what the page leaves beside the lanes, never less
+    # than CHANGES_MAX_CHARS.
+    change_chars = max(CHANGES_MAX_CHARS, int((PAGE_W - changes_x - 20) / CHAR_W))
+    changes_w = int(min(widest_change, change_chars) * CHAR_W) + 20
     width = changes_x + max(changes_w, 60)
     first_row = TOP + HEAD_H + 14
     height = first_row + ROW_H * len(steps) + 6
@@ -175,7 +179,9 @@ def sequence_chart(trace: Trace, *, chart_id: str = "chart", title: str = "", re
         bad = step.violation is not None
         stroke = bad_colour if bad else colour
         fill = (GREEN_FILL if reach else RED_FILL) if bad else "#f8fafc"
-        func = step.chain[-1] if step.chain else step.context
+        # The innermost kernel function; a thread's own body (no call) is named by its
+        # context, without the parentheses of a call.
+        func = step.chain[-1] + "()" if step.chain else step.context
         out.append(f'<g class="step{" violation" if bad else ""}">')
         out.append(f"<title>{_t(_step_title(pos + 1, step))}</title>")
         out.append(
@@ -188,7 +194,7 @@ def sequence_chart(trace: Trace, *, chart_id: str = "chart", title: str = "", re
         )
         out.append(
             f'<text x="{x + 6}" y="{y + 15}" font-weight="bold" fill="{stroke if bad else "#111827"}">'
-            f"{_t(_clip(func + '()', box_chars))}</text>"
+            f"{_t(_clip(func, box_chars))}</text>"
         )
         out.append(
             f'<text x="{x + 6}" y="{y + 31}" fill="{bad_colour if bad else "#374151"}">'
@@ -200,7 +206,7 @@ def sequence_chart(trace: Trace, *, chart_id: str = "chart", title: str = "", re
             out.append(
                 f'<text x="{changes_x}" y="{y + 15 + 16 * j}" font-size="{SMALL}" '
                 f'fill="{bad_colour if is_flag else "#111827"}"{weight}>'
-                f"{_t(_clip(text, CHANGES_MAX_CHARS))}</text>"
+                f"{_t(_clip(text, change_chars))}</text>"
             )
         out.append("</g>")
     out.append("</svg>")
