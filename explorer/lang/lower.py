@@ -427,6 +427,8 @@ class Lowerer:
             effect.next = graph.end
             return effect
         effect.next = end.next
+        if isinstance(end.stmt, ast.CallStmt):
+            return effect  # schedule(): what it does is the context switch it starts
         writes = Writes()
         self._execute(end.stmt, end.bindings, ground, writes, effect, graph, end.stack)
         effect.updates = [ir.Update(p.var.name, p.index, v) for p, v in writes.log]
