@@ -13,6 +13,7 @@ spec again, which is cheap and keeps z3 objects out of the pipes.
 from __future__ import annotations
 
 import os
+import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -171,9 +172,14 @@ def vacuity_warnings(spec: Spec, timeout_s: float | None) -> tuple[dict[str, lis
         if action.origin.span is not None:
             where = f"{action.origin.span} ({action.origin.statement})"
             by_place.setdefault(where, []).append(action.name not in never)
-    dead = sorted(where for where, flags in by_place.items() if not any(flags))
+    dead = sorted((where for where, flags in by_place.items() if not any(flags)), key=_natural)
     spec_warnings = [f"step never reached: {where}" for where in dead]
     return per_property, spec_warnings
+
+
+def _natural(text: str) -> list:
+    """Sort key that puts file:9:5 before file:10:1."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
 def describe(params: Iterable[tuple[str, str, str]]) -> str:

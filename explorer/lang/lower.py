@@ -396,7 +396,7 @@ class Lowerer:
         citation = self._comment(span)
         innermost = node.stack[-1] if node.stack else None
         if (innermost is not None and not innermost.is_label and innermost.call is not None
-                and len(self.scope.fns[innermost.name].body) == 1):
+                and _is_primitive(self.scope.fns[innermost.name])):
             # A one-statement function (preempt_disable(), copy_fpregs_to_fpstate(x)) is a
             # primitive: the trace shows the call, as the kernel source reads.
             text = stmt_text(innermost.call, innermost.caller_bindings or {})
@@ -631,6 +631,11 @@ class Lowerer:
                 if site_when != ir.FALSE:
                     sites.append(ir.StepSite(entry.action, site_when, message))
         return sites
+
+
+def _is_primitive(decl: ast.FnDecl) -> bool:
+    """A function that is one step (``preempt_disable()``, ``copy_fpregs_to_fpstate(x)``)."""
+    return len(decl.body) == 1 and isinstance(decl.body[0], (ast.Assign, ast.Assert, ast.Skip, ast.Atomic))
 
 
 def _property(name, kind, doc, state_bad, sites, text, span) -> ir.Property:

@@ -1,0 +1,1 @@
+check tests/specs/mini.kp --engine explicit --json -j 1 --property wanpeng
