@@ -226,5 +226,14 @@ def main() -> None:
     app()
 
 
+def _register() -> None:
+    from explorer.cli_report import report
+
+    app.command()(report)
+
+
+_register()
+
+
 if __name__ == "__main__":
     main()
