@@ -86,7 +86,14 @@ def report(
     key = tuple(sorted(params.items()))
     work = [run.Job(s.path, key, p.name, engine, bound, timeout, seed)
             for s in everything for p in s.model.properties]
-    verdicts = reporting.run_isolated(work, jobs or run.default_jobs())
+    by_path = {s.path: s for s in everything}
+
+    def on_error(job: run.Job, err: BaseException):
+        typer.echo(f"error: internal error checking {job.property} of {job.spec}: {type(err).__name__}: "
+                   f"{(str(err).strip().splitlines() or [''])[0][:200]}", err=True)
+        return reporting.failed_job(by_path[job.spec], job, err)
+
+    verdicts = reporting.run_isolated(work, jobs or run.default_jobs(), on_error)
 
     by_spec: dict[str, list] = {s.path: [] for s in everything}
     for job, verdict in zip(work, verdicts):

@@ -19,14 +19,14 @@ import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Sequence
 
 from explorer import run
 from explorer.lang import Spec
 from explorer.model import StateVar
 from explorer.report.files import safe_name
 from explorer.report.inputs import ModelSummary, ReportInput, Reproducibility, StateVariable
-from explorer.verdict import Verdict
+from explorer.verdict import Unknown, Verdict
 
 FORMATS = ("md", "html", "json")
 
@@ -243,13 +243,15 @@ def command_line(specs: Sequence[str], options: Sequence[tuple[str, object]],
 # --------------------------------------------------------------------------- running
 
 
-def run_isolated(jobs: Sequence[run.Job], workers: int) -> list[Verdict]:
+def run_isolated(jobs: Sequence[run.Job], workers: int,
+                 on_error: Callable[[run.Job, BaseException], Verdict] | None = None) -> list[Verdict]:
     """Run each job in a fresh process (at most ``workers`` at a time); results in job order.
 
     z3's answers (Spacer's invariants above all) depend on what the process solved
     before, so with a shared process the certificates a report shows would depend on
     ``--jobs`` and on scheduling.  A fresh process per job (forked from a clean fork
     server, which does not re-run the command) makes them the same on every run.
+    A job that raises gives ``on_error(job, exception)`` (re-raised when None).
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -260,7 +262,27 @@ def run_isolated(jobs: Sequence[run.Job], workers: int) -> list[Verdict]:
     context.set_forkserver_preload(["explorer.run"])  # imported once, nothing solved yet
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=context,
                              max_tasks_per_child=1) as pool:
-        return list(pool.map(run.run_job, jobs))
+        futures = [pool.submit(run.run_job, job) for job in jobs]
+        out = []
+        for job, future in zip(jobs, futures):
+            try:
+                out.append(future.result())
+            except Exception as err:  # noqa: BLE001 - an engine bug must not lose the report
+                if on_error is None:
+                    raise
+                out.append(on_error(job, err))
+        return out
+
+
+def failed_job(spec: Spec, job: run.Job, err: BaseException) -> Verdict:
+    """The verdict shown for a job whose engine raised: unknown, with the error's first line."""
+    prop = spec.model.property(job.property)
+    first = (str(err).strip().splitlines() or [""])[0][:200]
+    return Verdict(
+        spec=job.spec, variant=spec.variant, property=prop.name, kind=prop.kind,
+        outcome=Unknown(f"internal error: {type(err).__name__}: {first}".rstrip(": ")),
+        engine=job.engine, bound=job.bound, time_s=0.0, doc=prop.doc,
+    )
 
 
 # --------------------------------------------------------------------------- report inputs

@@ -261,3 +261,14 @@ def test_command_line_is_canonical():
     line = reporting.command_line(["specs/a b.kp"], [("--out", "results"), ("--param", ["x=1", "y=2"]),
                                                      ("--no-timings", True), ("--seed", None)])
     assert line == "explorer report 'specs/a b.kp' --out results --param x=1 --param y=2 --no-timings"
+
+
+def test_a_crashing_engine_gives_an_unknown_verdict(specs):
+    spec = load_spec("specs/base.kp")
+    jobs = [run.Job("specs/base.kp", (), "wanpeng", "no-such-engine", 5, None),
+            run.Job("specs/base.kp", (), "wanpeng", "explicit", 5, None)]
+    verdicts = reporting.run_isolated(jobs, 2, lambda job, err: reporting.failed_job(spec, job, err))
+    assert verdicts[0].name == "unknown" and "internal error: KeyError" in verdicts[0].outcome.reason
+    assert verdicts[1].name == "violated" and verdicts[1].depth == 4
+    with pytest.raises(KeyError):
+        reporting.run_isolated(jobs[:1], 1)
