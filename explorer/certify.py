@@ -10,6 +10,7 @@ new z3 solver (nothing of the engine's solver state is reused):
   reachable states that excludes every bad one.
 * ``k-induction``: base, no bad state within k-1 steps of an initial state; step, no
   path of k steps through pairwise distinct in-range good states ends in a bad state.
+  Re-encoded with the binary action selector, not the engine's one-hot one.
 
 The invariant travels with the certificate as SMT-LIB text (``Certificate.smt2``): one
 ``declare-const`` per element, named as ``Model.elements`` names it, and one ``assert``
@@ -77,8 +78,10 @@ def parse_invariant(enc: Encoding, smt2: str, k: int = 0) -> z3.BoolRef:
     return z3.substitute(formula, *pairs) if pairs else formula
 
 
-def _unsat(what: str, *facts: z3.BoolRef, ctx: z3.Context, timeout_ms: int | None) -> tuple[bool, str]:
-    solver = z3.Solver(ctx=ctx)  # fresh for every obligation
+def _unsat(what: str, *facts: z3.BoolRef, ctx: z3.Context, timeout_ms: int | None,
+           logic: str | None = None) -> tuple[bool, str]:
+    # a fresh solver for every obligation
+    solver = z3.SolverFor(logic, ctx=ctx) if logic else z3.Solver(ctx=ctx)
     if timeout_ms is not None:
         solver.set("timeout", timeout_ms)
     solver.add(*facts)
@@ -114,8 +117,9 @@ def check_k_induction(model: Model, prop: Property, k: int, enc: Encoding,
     ctx = enc.ctx
     base = [enc.init(0)] + [enc.trans(i) for i in range(k - 1)]
     base.append(z3.Or([enc.bad(prop, i) for i in range(k)]))
+    logic = "QF_FD" if enc.sorts == "bv" else None
     ok, message = _unsat(f"base case (no bad state within {k - 1} steps)", *base, ctx=ctx,
-                         timeout_ms=timeout_ms)
+                         timeout_ms=timeout_ms, logic=logic)
     if not ok:
         return False, message
     step = [enc.ranges(0)]
@@ -126,7 +130,7 @@ def check_k_induction(model: Model, prop: Property, k: int, enc: Encoding,
             step.append(enc.distinct(i, j))
     step.append(enc.bad(prop, k))
     ok, message = _unsat(f"step case ({k}-step simple paths of good states)", *step, ctx=ctx,
-                         timeout_ms=timeout_ms)
+                         timeout_ms=timeout_ms, logic=logic)
     if not ok:
         return False, message
     return True, f"{prop.name} is {k}-inductive with simple paths: base and step re-checked"
@@ -141,9 +145,10 @@ def check_certificate(model: Model, prop: Property, certificate: Certificate,
     IR ``invariant_expr`` is used if given, otherwise ``certificate.smt2`` is parsed.
     """
     timeout_ms = None if timeout_s is None else max(1, int(timeout_s * 1000))
-    enc = Encoding(model, "int", ctx=z3.Context())
+    ctx = z3.Context()  # nothing shared with the engine that produced the certificate
     try:
         if certificate.kind == "invariant":
+            enc = Encoding(model, "int", ctx=ctx)
             if invariant_expr is not None:
                 inv0 = enc.expr(invariant_expr, 0)
             elif certificate.smt2:
@@ -154,6 +159,8 @@ def check_certificate(model: Model, prop: Property, certificate: Certificate,
         if certificate.kind == "k-induction":
             if certificate.k is None:
                 return False, "k-induction certificate without k"
+            # the binary action selector: another encoding than the engine's one-hot one
+            enc = Encoding(model, "bv", ctx=ctx, selector="binary")
             return check_k_induction(model, prop, certificate.k, enc, timeout_ms)
     except CertificateError as error:
         return False, str(error)

@@ -2,15 +2,21 @@
 
 Each element of ``Model.elements`` becomes one z3 constant per frame, named
 ``<element name>@<k>`` (``regs[cpu0]@3``).  Booleans are z3 Bools; enums and bounded
-integers are z3 Ints with range constraints (``sorts="int"``, the default, chosen by
-measurement with ``bench/bench_bmc.py`` and the form Spacer wants) or small bit-vectors
-(``sorts="bv"``: enums unsigned in ``ceil(log2(size))`` bits, bounded integers signed and
-wide enough that one addition or subtraction of two in-range values cannot wrap).
+integers are z3 Ints with range constraints (``sorts="int"``: what Spacer wants, used by
+pdr and certify) or small bit-vectors (``sorts="bv"``: enums unsigned in
+``ceil(log2(size))`` bits, bounded integers signed and wide enough that one addition or
+subtraction of two in-range values cannot wrap; used by bmc and k-induction).
 
 The transition relation is built once as a template over frames 0 and 1 and shifted with
-``z3.substitute``.  It is compact: one action-selector constant ``act@k`` per frame, and
-per element ``x' = ite(act==a1, e1, ite(act==a2, e2, ..., x))`` over only the actions
-that update ``x``, plus ``act==a => guard_a``.  An update with a dynamic index writes
+``z3.substitute``.  It is compact: per element ``x' = ite(a1, e1, ite(a2, e2, ..., x))``
+over only the actions that update ``x``, plus ``a => guard_a``, where ``a`` is "action a
+is taken at frame k".  With ``selector="onehot"`` (the default) ``a`` is a Bool of its
+own (``<action>!k``), so a disabled action is refuted by unit propagation, and
+``a => act@k == i`` over a binary selector ``act@k`` makes the actions mutually exclusive
+(a log encoding of at-most-one) and names the action taken; with ``selector="binary"``
+``a`` is ``act@k == i`` itself.  Measured with ``bench/bench_bmc.py``: one-hot is 5-10x
+faster for BMC on a kernel-shaped model, and bit-vectors with z3's incremental SAT back
+end (``QF_FD``) 50x faster than Ints at depth 30.  An update with a dynamic index writes
 element ``j`` of its array as ``ite(index==j, value, old)``; a read with a dynamic index
 becomes an ite chain over the index values.  The sorts are hard bounds: a step whose
 result would leave a sort is not a step of the encoded system (lowering guards against
@@ -332,11 +338,12 @@ class Encoding:
             for i, (value, overflow) in self._action_writes(action, cur, memo).items():
                 writes[i].append((a, value, overflow))
         for i, element in enumerate(self.elements):
+            for a, value, overflow in writes[i]:
+                if overflow is not None:
+                    parts.append(z3.Implies(took[a], z3.Not(overflow)))
             new = cur[i]
             for a, value, overflow in reversed(writes[i]):
                 new = z3.If(took[a], value, new)
-                if overflow is not None:
-                    parts.append(z3.Implies(took[a], z3.Not(overflow)))
             parts.append(nxt[i] == new)
         parts.append(self.ranges(1))
         self._template = z3.And(parts)

@@ -121,30 +121,9 @@ def _static_elements(model: Model, expr: Expr) -> set[int] | None:
 
 def _eval(model: Model, expr: Expr, slot: int, value: int) -> int:
     """``expr`` with element ``slot`` set to ``value`` (it reads no other element)."""
-    if isinstance(expr, ir.Const):
-        return expr.value
-    if isinstance(expr, ir.Read):
-        return value
-    ev = lambda e: _eval(model, e, slot, value)  # noqa: E731
-    if isinstance(expr, ir.Not):
-        return 0 if ev(expr.arg) else 1
-    if isinstance(expr, ir.And):
-        return int(all(ev(a) for a in expr.args))
-    if isinstance(expr, ir.Or):
-        return int(any(ev(a) for a in expr.args))
-    if isinstance(expr, ir.Eq):
-        return int(ev(expr.left) == ev(expr.right))
-    if isinstance(expr, ir.Lt):
-        return int(ev(expr.left) < ev(expr.right))
-    if isinstance(expr, ir.Le):
-        return int(ev(expr.left) <= ev(expr.right))
-    if isinstance(expr, ir.Add):
-        return ev(expr.left) + ev(expr.right)
-    if isinstance(expr, ir.Sub):
-        return ev(expr.left) - ev(expr.right)
-    if isinstance(expr, ir.Ite):
-        return ev(expr.then) if ev(expr.cond) else ev(expr.else_)
-    raise TypeError(f"not an IR expression: {expr!r}")
+    state = [0] * len(model.elements)
+    state[slot] = value
+    return _eval_state(model, expr, state)
 
 
 def _read_of(model: Model, slot: int) -> ir.Read:
@@ -174,15 +153,15 @@ def _atom(model: Model, slot: int, allowed: frozenset[int]):
         return read if values == (1,) else ir.Not(read)
     if len(values) == 1:
         return ir.Eq(read, ir.Const(sort, values[0]))
-    if len(values) == len(domain) - 1:
-        (missing,) = [v for v in domain if v not in allowed]
-        return ir.Not(ir.Eq(read, ir.Const(sort, missing)))
     if isinstance(sort, IntSort):
         contiguous = values == tuple(range(values[0], values[-1] + 1))
         if contiguous and values[0] == sort.lo:
             return ir.Le(read, ir.Const(sort, values[-1]))
         if contiguous and values[-1] == sort.hi:
             return ir.Le(ir.Const(sort, values[0]), read)
+    if len(values) == len(domain) - 1:
+        (missing,) = [v for v in domain if v not in allowed]
+        return ir.Not(ir.Eq(read, ir.Const(sort, missing)))
     return In(read, values)
 
 
@@ -196,11 +175,91 @@ def _single(model: Model, expr: Expr) -> int | None:
     return next(iter(slots))
 
 
+def _eval2(model: Model, expr: Expr, slots: tuple[int, int], values: tuple[int, int]) -> int:
+    state = [0] * len(model.elements)
+    for slot, value in zip(slots, values):
+        state[slot] = value
+    return _eval_state(model, expr, state)
+
+
+def _eval_state(model: Model, expr: Expr, state: list[int]) -> int:
+    if isinstance(expr, ir.Read):
+        return state[model.slot(expr.var, None if expr.index is None else expr.index.value)]
+    if isinstance(expr, ir.Const):
+        return expr.value
+    ev = lambda e: _eval_state(model, e, state)  # noqa: E731
+    if isinstance(expr, ir.Not):
+        return 0 if ev(expr.arg) else 1
+    if isinstance(expr, ir.And):
+        return int(all(ev(a) for a in expr.args))
+    if isinstance(expr, ir.Or):
+        return int(any(ev(a) for a in expr.args))
+    if isinstance(expr, ir.Eq):
+        return int(ev(expr.left) == ev(expr.right))
+    if isinstance(expr, ir.Lt):
+        return int(ev(expr.left) < ev(expr.right))
+    if isinstance(expr, ir.Le):
+        return int(ev(expr.left) <= ev(expr.right))
+    if isinstance(expr, ir.Add):
+        return ev(expr.left) + ev(expr.right)
+    if isinstance(expr, ir.Sub):
+        return ev(expr.left) - ev(expr.right)
+    if isinstance(expr, ir.Ite):
+        return ev(expr.then) if ev(expr.cond) else ev(expr.else_)
+    raise TypeError(f"not an IR expression: {expr!r}")
+
+
+def _mixes(model: Model, expr: Expr) -> bool:
+    """Whether ``expr`` compares or adds values of two different elements in a way that
+    only makes sense as numbers (``st < tok``), rather than ``a == b`` of one sort."""
+    for node in _nodes(expr):
+        if isinstance(node, (ir.Lt, ir.Le, ir.Add, ir.Sub, ir.Eq)):
+            left, right = _static_elements(model, node.left), _static_elements(model, node.right)
+            if not left or not right or left == right:
+                continue
+            same = node.left.sort == node.right.sort
+            if isinstance(node, ir.Eq) and same:
+                continue
+            return True
+    return False
+
+
+def _nodes(expr: Expr):
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(ir.children(node))
+
+
+def _pair_clauses(model: Model, expr: Expr, slots: list[int]):
+    """A formula over two elements as clauses ``a != v || b in S`` (``a`` the smaller)."""
+    a, b = sorted(slots, key=lambda s: (model.elements[s].sort.size, s))
+    clauses = []
+    for va in model.elements[a].sort.values():
+        allowed = frozenset(
+            vb for vb in model.elements[b].sort.values() if _eval2(model, expr, (a, b), (va, vb))
+        )
+        if len(allowed) == model.elements[b].sort.size:
+            continue
+        not_a = frozenset(model.elements[a].sort.values()) - {va}
+        clauses.append(ir.Or((_atom(model, a, not_a), _atom(model, b, allowed)))
+                       if allowed else _atom(model, a, not_a))
+    if not clauses:
+        return ir.TRUE
+    return clauses[0] if len(clauses) == 1 else ir.And(tuple(clauses))
+
+
 def simplify(expr: Expr, model: Model):
     """``expr`` rewritten for reading (an IR Expr, possibly with ``In`` forms inside)."""
     slot = _single(model, expr)
     if slot is not None:
         return _atom(model, slot, _values(model, expr, slot))
+    if isinstance(expr.sort, BoolSort):
+        slots = _static_elements(model, expr)
+        if (slots is not None and len(slots) == 2 and _mixes(model, expr)
+                and all(not isinstance(model.elements[s].sort, IntSort) for s in slots)):
+            return _pair_clauses(model, expr, sorted(slots))
     if isinstance(expr, (ir.And, ir.Or)):
         conj = isinstance(expr, ir.And)
         groups: dict[int, frozenset[int]] = {}
@@ -254,6 +313,21 @@ def simplify(expr: Expr, model: Model):
     return expr
 
 
+def to_ir(expr) -> Expr:
+    """A simplified formula back in the plain IR (``In`` as a disjunction of equalities)."""
+    if isinstance(expr, In):
+        return ir.or_(*(ir.eq(expr.read, ir.Const(expr.read.sort, v)) for v in expr.values))
+    if isinstance(expr, ir.Not):
+        return ir.Not(to_ir(expr.arg))
+    if isinstance(expr, (ir.And, ir.Or)):
+        return type(expr)(tuple(to_ir(a) for a in expr.args))
+    if isinstance(expr, ir.Ite):
+        return ir.Ite(to_ir(expr.cond), to_ir(expr.then), to_ir(expr.else_), expr.sort)
+    if isinstance(expr, ir.Eq):
+        return ir.Eq(to_ir(expr.left), to_ir(expr.right))
+    return expr
+
+
 def conjuncts(expr) -> list:
     """The top-level conjuncts of ``expr`` (itself if it is no conjunction)."""
     return list(expr.args) if isinstance(expr, ir.And) else [expr]
@@ -261,4 +335,9 @@ def conjuncts(expr) -> list:
 
 def show_invariant(expr: Expr, model: Model) -> str:
     """An invariant made readable: simplified, one conjunct per line."""
-    return "\n".join(show(c, model) for c in conjuncts(simplify(expr, model)))
+    return show_lines(simplify(expr, model), model)
+
+
+def show_lines(simplified, model: Model) -> str:
+    """A simplified formula, one conjunct per line."""
+    return "\n".join(show(c, model) for c in conjuncts(simplified))

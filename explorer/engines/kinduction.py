@@ -19,7 +19,7 @@ import z3
 from explorer.certify import check_certificate
 from explorer.encode import Encoding
 from explorer.engines import EngineResult, Options
-from explorer.engines.bmc import SORTS, Unroller, _Deadline, counterexample
+from explorer.engines.bmc import SORTS, Unroller, _Deadline, counterexample, new_solver
 from explorer.model import Model, Property
 from explorer.verdict import Certificate, HoldsUpTo, Proved, Unknown
 
@@ -31,7 +31,7 @@ class StepCase:
         self.enc = enc
         self.prop = prop
         self.simple = simple
-        self.solver = z3.SolverFor("QF_LIA", ctx=enc.ctx) if enc.sorts == "int" else z3.SolverFor("QF_BV", ctx=enc.ctx)
+        self.solver = new_solver(enc)
         self.solver.add(enc.ranges(0))
         self.depth = 0
 
