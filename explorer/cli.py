@@ -144,6 +144,7 @@ def check(
     locations: bool = typer.Option(False, "--locations", help="Show each step's source line and kernel citation."),
     vacuity: bool = typer.Option(True, "--vacuity/--no-vacuity", help="Warn about properties that hold vacuously."),
     seed: int = typer.Option(0, "--seed", help="Seed recorded with the results (engines are deterministic)."),
+    show_invariant: bool = typer.Option(False, "--show-invariant", help="Print the evidence of every proof (the inductive invariant in spec syntax)."),
 ) -> None:
     """Check every property of every spec: a verdict table, then each counterexample as a call chain."""
     if engine not in run.ENGINE_NAMES:
@@ -165,6 +166,10 @@ def check(
                                    color=sys.stdout.isatty()), nl=False)
         for note in notes:
             typer.echo(f"warning: {note}")
+        if show_invariant:
+            evidence = text.certificates_text(verdicts)
+            if evidence:
+                typer.echo("\n" + evidence, nl=False)
     raise typer.Exit(_exit_code(verdicts))
 
 

@@ -32,7 +32,7 @@ ENGINES: dict[str, Callable[[Model, Property, Options], EngineResult]] = {
     "explicit": explicit.check,
 }
 ENGINE_NAMES = ("auto", *ENGINES)
-PROVERS = ("pdr", "kind", "explicit")
+PROVERS = ("explicit", "pdr", "kind")
 """The order in which ``auto`` tries to prove a property BMC found no counterexample to."""
 
 

@@ -80,7 +80,7 @@ def test_verdict_texts():
     assert verdict_text(HOLDS) == "holds up to bound 20"
     assert verdict_text(PROVED_PDR) == "proved (pdr, invariant checked)"
     assert verdict_text(PROVED_KIND) == "proved (k-induction, k=4, checked)"
-    assert verdict_text(PROVED_EXPLICIT) == "proved (explicit, 1234 states)"
+    assert verdict_text(PROVED_EXPLICIT) == "proved (explicit, 1234 states, checked)"
     assert verdict_text(UNKNOWN) == "unknown (timeout after 5 s; holds up to 12)"
     assert verdict_text(REACHED) == "reached at depth 4"
     assert verdict_text(UNREACHED) == "unreached up to bound 20"
@@ -91,7 +91,7 @@ def test_verdict_text_edge_cases():
     unchecked = replace(PROVED_PDR, outcome=Proved("pdr", Certificate("invariant", "x", checked=False)))
     assert verdict_text(unchecked) == "proved (pdr, invariant unchecked)"
     assert verdict_text(replace(UNKNOWN, outcome=Unknown("solver said unknown"))) == "unknown (solver said unknown)"
-    assert verdict_text(replace(PROVED_EXPLICIT, stats={})) == "proved (explicit, exhaustive)"
+    assert verdict_text(replace(PROVED_EXPLICIT, stats={})) == "proved (explicit, exhaustive, checked)"
 
 
 def test_truncate_chain_keeps_innermost():
@@ -121,7 +121,7 @@ def test_verdict_table_rows():
     assert row.split()[:6] == ["v4.15", "wanpeng", "VIOLATED", "at", "depth", "5"]
     assert row.split()[-2:] == ["bmc", "0.42"]
     assert "unknown (timeout after 5 s; holds up to 12)" in table
-    assert "proved (explicit, 1234 states)" in table
+    assert "proved (explicit, 1234 states, checked)" in table
 
 
 def test_verdict_table_other_formats():

@@ -36,7 +36,8 @@ def proof_text(verdict: Verdict) -> str:
     checked = "checked" if cert.checked else "unchecked"
     if outcome.method == "explicit" or cert.kind in ("explicit", "exhaustive"):
         count = state_count(verdict)
-        return f"explicit, {count} states" if count is not None else "explicit, exhaustive"
+        states = f"{count} states" if count is not None else "exhaustive"
+        return f"explicit, {states}, {checked}"
     if cert.kind == "k-induction":
         k = f"k={cert.k}, " if cert.k is not None else ""
         return f"{outcome.method}, {k}{checked}"
@@ -220,3 +221,22 @@ def check_text(
         for w in v.warnings:
             out += f"warning: {v.variant}: {v.property}: {w}\n"
     return out
+
+
+def certificates_text(verdicts: list[Verdict] | tuple[Verdict, ...]) -> str:
+    """The evidence of every proof: the inductive invariant in spec syntax (why the
+    property holds), or what the proof rests on when it is not an invariant."""
+    blocks = []
+    for verdict in verdicts:
+        outcome = verdict.outcome
+        if not isinstance(outcome, Proved):
+            continue
+        cert = outcome.certificate
+        head = f"{verdict.property}: proved ({proof_text(verdict)}) ({verdict.spec})"
+        if cert.kind == "invariant":
+            body = "\n".join("    " + line for line in cert.text.splitlines())
+            blocks.append(f"{head}\n  inductive invariant, re-checked by a fresh solver "
+                          f"(Init ⇒ Inv, Inv ∧ T ⇒ Inv′, Inv ⇒ ¬Bad):\n{body}")
+        else:
+            blocks.append(f"{head}\n  {cert.text}")
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
