@@ -53,3 +53,14 @@ def test_violated_through_bmc_is_shortest():
     model = counter_noise()
     result = pdr.check(model, model.property("x_is_7_and_flag"), Options())
     assert result.outcome.depth == 8
+
+
+def test_timeout_is_unknown():
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from bench_bmc import synthetic
+
+    model = synthetic(1)
+    result = pdr.check(model, model.properties[0], Options(timeout_s=0.2))
+    assert type(result.outcome).__name__ in ("Unknown", "Proved")
+    if type(result.outcome).__name__ == "Unknown":
+        assert "timeout" in result.outcome.reason

@@ -45,7 +45,11 @@ def invariant_of(model: Model, prop: Property, options: Options) -> tuple[str, A
     fp.declare_var(*s0, *s1, enc.act(0))  # the binary selector: no per-action Bools
     fp.rule(inv(*s0), enc.init(0))
     fp.rule(inv(*s1), [inv(*s0), enc.ranges(0), enc.trans(0)])
-    result = fp.query(z3.And(inv(*s0), enc.ranges(0), enc.bad(prop, 0)))
+    try:
+        result = fp.query(z3.And(inv(*s0), enc.ranges(0), enc.bad(prop, 0)))
+    except z3.Z3Exception as error:  # a timeout cancels the query with an exception
+        message = error.value.decode() if isinstance(error.value, bytes) else str(error.value)
+        return f"unknown: {message}", None, enc, fp
     formula = None
     if result == z3.unsat:
         formula = z3.substitute_vars(fp.get_cover_delta(-1, inv), *s0)
@@ -77,7 +81,7 @@ def check(model: Model, prop: Property, options: Options) -> EngineResult:
         return done(Unknown(f"Spacer found the property violated; bmc could not build the "
                             f"counterexample: {found.outcome.reason}"))
     if result != "unsat":
-        why = fp.reason_unknown()
+        why = result if result.startswith("unknown: ") else fp.reason_unknown()
         if options.timeout_s is not None and ("timeout" in why or "canceled" in why
                                               or time.perf_counter() - start >= options.timeout_s):
             return done(Unknown(f"timeout after {options.timeout_s} s"))
