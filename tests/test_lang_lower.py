@@ -187,3 +187,31 @@ thread b { loop { hits = 0 } }
 """)
     model = load_spec(path, {"cpus": cpus}).model
     assert {a.origin.cpu for a in model.actions} == {f"cpu{c}" for c in range(int(cpus))}
+
+
+def test_event_right_after_a_step_enters_the_call(tmp_path):
+    """A call that follows a step directly is entered by its first step (found by review:
+    the location after the step used to sit inside the call already)."""
+    path = _write(tmp_path, "s.kp", """
+var f: bool = false
+var y: bool = false
+fn save(dst: &bool) { dst = true }
+fn g1() { f = true; save(y) }
+thread t { loop { g1() } }
+property ev: never save(dst) when dst is y
+""")
+    model = load_spec(path).model
+    outcome = explicit.check(model, model.property("ev"), Options()).outcome
+    assert outcome.depth == 2
+
+
+def test_loop_back_inside_a_call_does_not_enter_it_again(tmp_path):
+    path = _write(tmp_path, "s.kp", """
+var n: 0..3 = 0
+fn spin() { loop { n = n + 1 < 3 ? n + 1 : 0 } }
+thread t { spin() }
+reach again: at spin() when n > 0
+""")
+    model = load_spec(path).model
+    outcome = explicit.check(model, model.property("again"), Options()).outcome
+    assert outcome.__class__.__name__ == "Proved"

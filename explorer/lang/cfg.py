@@ -34,7 +34,7 @@ class Frame:
 class Node:
     id: int
     kind: str
-    """``step``, ``branch``, ``choice``, ``assume`` or ``end``."""
+    """``step``, ``branch``, ``choice``, ``assume``, ``enter`` (a call begins) or ``end``."""
     stack: tuple[Frame, ...]
     user: bool
     span: ast.Span
@@ -43,6 +43,8 @@ class Node:
     cond: ast.Expr | None = None
     next: int | None = None
     targets: list[int] = field(default_factory=list)
+    frame: Frame | None = None
+    """For an ``enter`` node: the call (or label) it begins."""
 
     @property
     def chain(self) -> tuple[str, ...]:
@@ -129,7 +131,7 @@ class Graph:
         if isinstance(stmt, ast.Labelled):
             frame = Frame(stmt.label, self._instance(), {}, is_label=True)
             inner = _Context(ctx.stack + (frame,), ctx.user, ctx.bindings, ctx.return_to, ctx.break_to, ctx.continue_to)
-            return self._block(stmt.body, next_id, inner)
+            return self._enter(self._block(stmt.body, next_id, inner), ctx, stmt.span, frame)
         if isinstance(stmt, ast.Return):
             if ctx.return_to is None:
                 raise SpecError("return outside a function", stmt.span)
@@ -149,8 +151,14 @@ class Graph:
                 return self._node("step", ctx.stack, ctx.user, stmt.span, stmt=stmt, bindings=ctx.bindings, next=next_id).id
             frame, body, bindings = self.inline(stmt, ctx.stack, ctx.bindings)
             inner = _Context(ctx.stack + (frame,), ctx.user, bindings, next_id, None, None)
-            return self._block(body, next_id, inner)
+            return self._enter(self._block(body, next_id, inner), ctx, stmt.span, frame)
         raise SpecError(f"unexpected statement {type(stmt).__name__}", stmt.span)
+
+    def _enter(self, body: int, ctx: _Context, span: ast.Span, frame: Frame) -> int:
+        """A free node in the caller's frame just before a call's body: a step that is
+        followed by a call stops *outside* it, so the call's first step enters it (and a
+        loop back to the top of the body, inside the call, does not enter it again)."""
+        return self._node("enter", ctx.stack, ctx.user, span, next=body, frame=frame).id
 
     def _instance(self) -> int:
         self.instances += 1
@@ -188,6 +196,8 @@ class Graph:
                 walk(node.targets[1], decisions + ((node_id, False),), on_path)
             elif node.kind == "assume":
                 walk(node.next, decisions + ((node_id, True),), on_path)
+            elif node.kind == "enter":
+                walk(node.next, decisions, on_path)
             elif node.kind == "choice":
                 for target in node.targets:
                     walk(target, decisions, on_path)
@@ -206,7 +216,12 @@ class Graph:
         return tuple(frame for frame in self.nodes[path.end].stack if frame.instance not in before)
 
     def inside(self, location: int, region: str) -> bool:
-        return any(frame.name == region for frame in self.nodes[location].stack)
+        """A task stopped here is in ``region`` or at the very call of it (its next step is
+        the region's first)."""
+        node = self.nodes[location]
+        if node.kind == "enter" and node.frame is not None and node.frame.name == region:
+            return True
+        return any(frame.name == region for frame in node.stack)
 
     def mentions(self, region: str) -> bool:
         return any(frame.name == region for node in self.nodes for frame in node.stack)
