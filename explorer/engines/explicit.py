@@ -116,6 +116,9 @@ def _search(model: Model, fast: semantics.Compiled, prop: Property | None,
     run = _Run(fast, enabled=bytearray(len(model.actions)), abits=abits)
     successors = fast.successors
     stop = fast.bad(prop) if prop is not None else None
+    # A state whose badness is only a forbidden *step* makes a trace one step longer than
+    # its level; a state bad in itself at the same level is a shorter counterexample.
+    state_bad = fast.predicate(prop.state_bad) if prop is not None else None
 
     # vacuity predicates, dropped once seen true
     pending: list[tuple[tuple, Callable[[int], bool]]] = []
@@ -143,6 +146,10 @@ def _search(model: Model, fast: semantics.Compiled, prop: Property | None,
             return True
         return False
 
+    def shortest(t: int) -> bool:
+        """For a bad state: is no shorter counterexample possible at its level?"""
+        return state_bad is not None and state_bad(t)
+
     parent = run.parent
     frontier: list[int] = []
     expanded = transitions = deadlocks = 0
@@ -151,12 +158,14 @@ def _search(model: Model, fast: semantics.Compiled, prop: Property | None,
             if s not in parent:
                 parent[s] = -1
                 frontier.append(s)
-                if visit(s):
+                if visit(s) and (run.found is None or shortest(s)):
                     run.found = s
-                    run.per_depth.append(len(frontier))
-                    run.stopped = "violation"
-                    return run
+                    if shortest(s):
+                        break
         run.per_depth.append(len(frontier))
+        if run.found is not None:
+            run.stopped = "violation"
+            return run
         enabled = run.enabled
         deadlock_examples = run.deadlock_examples
         depth = 0
@@ -187,12 +196,19 @@ def _search(model: Model, fast: semantics.Compiled, prop: Property | None,
                     if t not in parent:
                         parent[t] = (s << abits) | a
                         nxt.append(t)
-                        if (pending or stop is not None) and visit(t):
+                        if (pending or stop is not None) and visit(t) and (run.found is None or shortest(t)):
                             run.found = t
-                            run.per_depth.append(len(nxt))
-                            run.stopped = "violation"
-                            run.explored_depth = depth
-                            return run
+                            if shortest(t):
+                                run.per_depth.append(len(nxt))
+                                run.stopped = "violation"
+                                run.explored_depth = depth
+                                return run
+            if run.found is not None:
+                # a forbidden step at this level; no state at it is bad in itself
+                run.per_depth.append(len(nxt))
+                run.stopped = "violation"
+                run.explored_depth = depth
+                return run
             depth += 1
             if nxt:
                 run.per_depth.append(len(nxt))
