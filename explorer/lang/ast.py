@@ -59,6 +59,15 @@ class IntLit:
 
 
 @dataclass(frozen=True)
+class Versioned:
+    """``qemu@1``: a member of a versioned enum at a given version."""
+
+    name: str
+    version: int
+    span: Span
+
+
+@dataclass(frozen=True)
 class BoolLit:
     value: bool
     span: Span
@@ -142,7 +151,7 @@ class Quantifier:
     span: Span
 
 
-Expr = Union[Name, IntLit, BoolLit, Index, Field, Call, Unary, Binary, Cond, InSet, Is, At, Quantifier]
+Expr = Union[Name, IntLit, Versioned, BoolLit, Index, Field, Call, Unary, Binary, Cond, InSet, Is, At, Quantifier]
 
 # ----------------------------------------------------------------------------- statements
 
@@ -255,9 +264,13 @@ class Extends:
 
 @dataclass(frozen=True)
 class EnumDecl:
+    """``versions`` > 1 makes each member a family ``m@0 … m@(versions-1)``: data tags that
+    say which copy of an owner's data a buffer holds, so a stale restore can be caught."""
+
     name: str
     members: tuple[str, ...]
     span: Span
+    versions: int = 1
 
 
 @dataclass(frozen=True)

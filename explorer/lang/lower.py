@@ -104,10 +104,16 @@ class Lowerer:
                 raise SpecError(f"sort {decl.name} is already defined", decl.span)
             if len(set(decl.members)) != len(decl.members):
                 raise SpecError(f"enum {decl.name} repeats a member", decl.span)
-            sort = EnumSort(decl.name, decl.members)
+            if decl.versions < 1:
+                raise SpecError("an enum has at least 1 version", decl.span)
+            if decl.versions == 1:
+                sort = EnumSort(decl.name, decl.members)
+            else:
+                sort = EnumSort(decl.name, tuple(f"{m}@{v}" for m in decl.members for v in range(decl.versions)))
+                self.scope.versions[decl.name] = decl.versions
             self.scope.sorts[decl.name] = sort
             for value, member in enumerate(decl.members):
-                self.scope.declare_member(member, sort, value, decl.span)
+                self.scope.declare_member(member, sort, value * decl.versions, decl.span)
 
     def _params(self) -> None:
         declared = {d.name: d for d in self._of(ast.ParamDecl)}

@@ -114,8 +114,8 @@ class _ToAst(Transformer):
     def extends(self, meta, path):
         return ast.Extends(_strip(path), self.span(meta))
 
-    def enum_decl(self, meta, name, members):
-        return ast.EnumDecl(str(name), tuple(members), self.span(meta))
+    def enum_decl(self, meta, name, members, _keyword, versions):
+        return ast.EnumDecl(str(name), tuple(members), self.span(meta), 1 if versions is None else int(versions))
 
     def param_decl(self, meta, name, sort, default):
         return ast.ParamDecl(str(name), sort, default, self.span(meta))
@@ -287,6 +287,9 @@ class _ToAst(Transformer):
 
     def int_lit(self, meta, value):
         return ast.IntLit(int(value), self.span(meta))
+
+    def versioned_lit(self, meta, name, version):
+        return ast.Versioned(str(name), int(version), self.span(meta))
 
     def true_lit(self, meta):
         return ast.BoolLit(True, self.span(meta))

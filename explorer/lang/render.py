@@ -21,6 +21,8 @@ def _expr(expr: ast.Expr, bindings: Bindings) -> tuple[str, int]:
         if isinstance(bound, ByName):
             return _expr(bound.expr, bound.bindings)
         return expr.name, 9
+    if isinstance(expr, ast.Versioned):
+        return f"{expr.name}@{expr.version}", 9
     if isinstance(expr, ast.IntLit):
         return str(expr.value), 9
     if isinstance(expr, ast.BoolLit):

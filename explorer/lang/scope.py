@@ -95,6 +95,8 @@ class Scope:
     def __init__(self) -> None:
         self.sorts: dict[str, Sort] = {}
         self.members: dict[str, tuple[EnumSort, int]] = {}
+        self.versions: dict[str, int] = {}
+        """Versioned enums: sort name to number of versions (a member ``m`` is ``m@0``)."""
         self.params: dict[str, ir.Const] = {}
         self.vars: dict[str, VarInfo] = {}
         self.fns: dict[str, ast.FnDecl] = {}
@@ -255,6 +257,32 @@ class Scope:
     def _intlit(self, expr: ast.IntLit, bindings, ground, writes) -> Value:
         return ir.Const(IntSort(expr.value, expr.value), expr.value)
 
+    def _versioned(self, expr: ast.Versioned, bindings, ground, writes) -> Value:
+        found = self.members.get(expr.name)
+        versions = self.versions.get(found[0].name, 1) if found else 1
+        if found is None or versions == 1:
+            raise SpecError(f"{expr.name}@{expr.version}: {expr.name} is not a member of a versioned enum", expr.span)
+        if not 0 <= expr.version < versions:
+            raise SpecError(f"{found[0].name} has versions 0..{versions - 1}", expr.span)
+        sort, value = found
+        return ir.Const(sort, value + expr.version)
+
+    def _version_table(self, expr: ast.Call, bindings, ground, writes, result) -> Value:
+        """owner(d), version(d), bump(d) on a versioned enum, as a table over its values."""
+        self._arity(expr, 1)
+        value = self.lower(expr.args[0], bindings, ground, writes)
+        sort = None if isinstance(value, _NoneValue) else value.sort
+        versions = self.versions.get(sort.name, 0) if isinstance(sort, EnumSort) else 0
+        if not versions:
+            raise SpecError(f"{expr.name}() takes a value of a versioned enum (enum … versions N)", expr.args[0].span)
+        out_sort = IntSort(0, versions - 1) if expr.name == "version" else sort
+        if isinstance(value, ir.Const):
+            return ir.Const(out_sort, result(value.value, versions))
+        table: ir.Expr = ir.Const(out_sort, result(sort.size - 1, versions))
+        for member in range(sort.size - 2, -1, -1):
+            table = ir.ite(ir.eq(value, ir.Const(sort, member)), ir.Const(out_sort, result(member, versions)), table)
+        return table
+
     def _boollit(self, expr: ast.BoolLit, bindings, ground, writes) -> Value:
         return ir.const_bool(expr.value)
 
@@ -395,6 +423,8 @@ class Scope:
             task = self.coerce(self.lower(expr.args[0], bindings, ground, writes), self.task_sort, expr.args[0].span)
             assert self.running_predicate is not None
             return self._over_tasks(task, self.running_predicate)
+        if name in _VERSION_FUNCTIONS and name not in self.defs:
+            return self._version_table(expr, bindings, ground, writes, _VERSION_FUNCTIONS[name])
         decl = self.defs.get(name)
         if decl is None:
             if name in self.fns:
@@ -410,6 +440,14 @@ class Scope:
     def _arity(self, expr: ast.Call, count: int) -> None:
         if len(expr.args) != count:
             raise SpecError(f"{expr.name} takes {count} argument(s), given {len(expr.args)}", expr.span)
+
+
+_VERSION_FUNCTIONS = {
+    "owner": lambda value, n: value - value % n,
+    "version": lambda value, n: value % n,
+    "bump": lambda value, n: value - value % n + (value % n + 1) % n,
+}
+"""Built-ins on versioned data: whose data (as version 0), which version, the next one."""
 
 
 def _retype(expr: ir.Expr, sort: IntSort) -> ir.Expr:
