@@ -115,19 +115,10 @@ def _verdicts(specs: list[Spec], properties: list[str] | None, engine: str, boun
             for spec, name in pairs]
     verdicts = run.run_jobs(work, jobs, _progress(not json_output))
     notes: list[str] = []
-    if vacuity:
-        by_spec = {}
-        for spec in specs:
-            per_property, spec_notes = run.vacuity_warnings(spec, timeout or 30.0)
-            by_spec[spec.path] = per_property
-            notes.extend(f"{spec.variant}: {note}" for note in spec_notes)
-        verdicts = [_with_warnings(v, by_spec[v.spec].get(v.property, [])) for v in verdicts]
+    for spec in specs if vacuity else ():
+        verdicts, spec_notes = run.with_vacuity(spec, verdicts, timeout or 30.0)
+        notes.extend(f"{spec.variant}: {note}" for note in spec_notes)
     return verdicts, notes
-
-
-def _with_warnings(verdict: Verdict, warnings: list[str]) -> Verdict:
-    from dataclasses import replace
-    return replace(verdict, warnings=tuple(verdict.warnings) + tuple(warnings))
 
 
 @app.command()

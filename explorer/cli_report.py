@@ -21,7 +21,6 @@ from explorer.cli import (
     _fail,
     _load_all,
     _params,
-    _with_warnings,
     bundled_specs,
 )
 from explorer.report.files import safe_name, write_atomic
@@ -103,8 +102,7 @@ def report(
         notes: list[str] = []
         spec_verdicts = by_spec[spec.path]
         if vacuity:
-            per_property, notes = run.vacuity_warnings(spec, timeout)
-            spec_verdicts = [_with_warnings(v, per_property.get(v.property, [])) for v in spec_verdicts]
+            spec_verdicts, notes = run.with_vacuity(spec, spec_verdicts, timeout)
         checked.append(reporting.Checked(spec, tuple(spec_verdicts), tuple(notes)))
     base_checked = [reporting.Checked(s, tuple(by_spec[s.path])) for s in bases]
 

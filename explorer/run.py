@@ -177,6 +177,14 @@ def vacuity_warnings(spec: Spec, timeout_s: float | None) -> tuple[dict[str, lis
     return per_property, spec_warnings
 
 
+def with_vacuity(spec: Spec, verdicts: list[Verdict], timeout_s: float | None) -> tuple[list[Verdict], list[str]]:
+    """The spec's verdicts with their vacuity warnings attached, and the spec's own notes."""
+    per_property, notes = vacuity_warnings(spec, timeout_s)
+    marked = [replace(v, warnings=tuple(v.warnings) + tuple(per_property.get(v.property, ())))
+              if v.spec == spec.path else v for v in verdicts]
+    return marked, notes
+
+
 def _natural(text: str) -> list:
     """Sort key that puts file:9:5 before file:10:1."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
