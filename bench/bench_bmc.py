@@ -47,7 +47,6 @@ from explorer.model import (  # noqa: E402
     eq,
     lt,
     not_,
-    or_,
 )
 from explorer.verdict import HoldsUpTo  # noqa: E402
 

@@ -8,7 +8,6 @@ error (unknown option or property, bad parameter, bound below 1).
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -16,13 +15,14 @@ from typing import List, Optional
 import typer
 
 from explorer import run
-from explorer.lang import ParamError, Spec, SpecError
+from explorer.cli_common import (
+    EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, exit_code, fail, load_all, parse_params, progress_printer, select_properties,
+    bundled_specs,
+)
+from explorer.lang import Spec
 from explorer.report import json_out, table, text
 from explorer.report.itf import write_itf
-from explorer.verdict import Unknown, Verdict
-
-EXIT_OK, EXIT_USAGE, EXIT_UNKNOWN, EXIT_VIOLATED, EXIT_SPEC = 0, 2, 3, 12, 150
-BUNDLED = Path("specs") / "kvm_fpu"
+from explorer.verdict import Verdict
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -31,89 +31,13 @@ app = typer.Typer(
 )
 
 
-def _fail(message: str, code: int) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
-
-
-def _params(pairs: list[str] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for pair in pairs or []:
-        if "=" not in pair:
-            _fail(f"error: --param takes name=value, got {pair!r}", EXIT_USAGE)
-        name, value = pair.split("=", 1)
-        out[name.strip()] = value.strip()
-    return out
-
-
-def bundled_specs() -> list[str]:
-    """The variants shipped in specs/kvm_fpu (files that extend a base or declare a thread),
-    in kernel-version order."""
-    folder = BUNDLED if BUNDLED.is_dir() else Path(__file__).resolve().parent.parent / BUNDLED
-    if not folder.is_dir():
-        _fail("error: no SPEC given and no bundled specs found (run from the repository root)", EXIT_USAGE)
-    found = []
-    for path in sorted(folder.glob("*.kp")):
-        source = path.read_text(encoding="utf-8", errors="replace")
-        if re.search(r"^\s*(extends|thread)\b", source, re.M):
-            found.append(str(path))
-
-    def version(path: str):
-        return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", Path(path).stem)]
-
-    return sorted(found, key=version)
-
-
-def _load_all(paths: list[str], params: dict[str, str]) -> list[Spec]:
-    specs = []
-    for path in paths:
-        try:
-            specs.append(run.load(path, params))
-        except ParamError as err:
-            _fail(str(err), EXIT_USAGE)
-        except SpecError as err:
-            _fail(str(err), EXIT_SPEC)
-    return specs
-
-
-def _select(specs: list[Spec], names: list[str] | None) -> list[tuple[Spec, str]]:
-    chosen = []
-    for spec in specs:
-        known = [p.name for p in spec.model.properties]
-        for name in names or known:
-            if name not in known:
-                _fail(f"error: {spec.path} has no property {name}; its properties are: {', '.join(known)}", EXIT_USAGE)
-            chosen.append((spec, name))
-    return chosen
-
-
-def _progress(enabled: bool):
-    if not enabled or not sys.stderr.isatty():
-        return None
-
-    def show(figures: dict) -> None:
-        parts = [f"{k}={v:.0f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()]
-        sys.stderr.write("\r" + " ".join(parts)[:100].ljust(100))
-        sys.stderr.flush()
-
-    return show
-
-
-def _exit_code(verdicts: list[Verdict]) -> int:
-    if any(v.failed for v in verdicts):
-        return EXIT_VIOLATED
-    if any(isinstance(v.outcome, Unknown) for v in verdicts):
-        return EXIT_UNKNOWN
-    return EXIT_OK
-
-
 def _verdicts(specs: list[Spec], properties: list[str] | None, engine: str, bound: int,
               timeout: float | None, jobs: int, params: dict[str, str], json_output: bool,
               vacuity: bool, seed: int) -> tuple[list[Verdict], list[str]]:
-    pairs = _select(specs, properties)
+    pairs = select_properties(specs, properties)
     work = [run.Job(spec.path, tuple(sorted(params.items())), name, engine, bound, timeout, seed)
             for spec, name in pairs]
-    verdicts = run.run_jobs(work, jobs, _progress(not json_output))
+    verdicts = run.run_jobs(work, jobs, progress_printer(not json_output))
     notes: list[str] = []
     for spec in specs if vacuity else ():
         verdicts, spec_notes = run.with_vacuity(spec, verdicts, timeout or 30.0)
@@ -139,17 +63,17 @@ def check(
 ) -> None:
     """Check every property of every spec: a verdict table, then each counterexample as a call chain."""
     if engine not in run.ENGINE_NAMES:
-        _fail(f"error: unknown engine {engine!r}; expected one of: {', '.join(run.ENGINE_NAMES)}", EXIT_USAGE)
-    params = _params(param)
+        fail(f"error: unknown engine {engine!r}; expected one of: {', '.join(run.ENGINE_NAMES)}", EXIT_USAGE)
+    params = parse_params(param)
     paths = list(specs) if specs else bundled_specs()
-    loaded = _load_all(paths, params)
+    loaded = load_all(paths, params)
     verdicts, notes = _verdicts(loaded, property, engine, bound, timeout, jobs or run.default_jobs(),
                                 params, json_output, vacuity, seed)
     if itf is not None:
         try:
             write_itf([v for v in verdicts if v.depth is not None], itf, run.describe(loaded[0].params))
         except OSError as err:
-            _fail(f"error: cannot write ITF traces to {itf}: {err}", EXIT_USAGE)
+            fail(f"error: cannot write ITF traces to {itf}: {err}", EXIT_USAGE)
     if json_output:
         typer.echo(json_out.results_json(verdicts))
     else:
@@ -161,7 +85,7 @@ def check(
             evidence = text.certificates_text(verdicts)
             if evidence:
                 typer.echo("\n" + evidence, nl=False)
-    raise typer.Exit(_exit_code(verdicts))
+    raise typer.Exit(exit_code(verdicts))
 
 
 @app.command()
@@ -175,8 +99,8 @@ def explore(
     from explorer.engines import Options, explicit
     from explorer.report.explore import explore_json, explore_text
 
-    loaded = _load_all([spec], _params(param))[0]
-    result = explicit.explore(loaded.model, Options(timeout_s=timeout, progress=_progress(not json_output)))
+    loaded = load_all([spec], parse_params(param))[0]
+    result = explicit.explore(loaded.model, Options(timeout_s=timeout, progress=progress_printer(not json_output)))
     if sys.stderr.isatty() and not json_output:
         sys.stderr.write("\r" + " " * 100 + "\r")
     typer.echo(explore_json(result) if json_output else explore_text(result, loaded.path, run.describe(loaded.params)), nl=False)
@@ -200,14 +124,14 @@ def compare(
     import tabulate as _tabulate
 
     if engine not in run.ENGINE_NAMES:
-        _fail(f"error: unknown engine {engine!r}; expected one of: {', '.join(run.ENGINE_NAMES)}", EXIT_USAGE)
+        fail(f"error: unknown engine {engine!r}; expected one of: {', '.join(run.ENGINE_NAMES)}", EXIT_USAGE)
     if tablefmt not in _tabulate.tabulate_formats:
-        _fail(f"error: unknown table format {tablefmt!r}; expected one of: {', '.join(_tabulate.tabulate_formats)}", EXIT_USAGE)
-    params = _params(param)
-    loaded = _load_all(list(specs), params)
+        fail(f"error: unknown table format {tablefmt!r}; expected one of: {', '.join(_tabulate.tabulate_formats)}", EXIT_USAGE)
+    params = parse_params(param)
+    loaded = load_all(list(specs), params)
     pairs = [(s, p.name) for s in loaded for p in s.model.properties if not property or p.name in property]
     if property:
-        _select(loaded[:1], property)
+        select_properties(loaded[:1], property)
     work = [run.Job(s.path, tuple(sorted(params.items())), name, engine, bound, timeout) for s, name in pairs]
     verdicts = run.run_jobs(work, jobs or run.default_jobs())
     variants = [s.variant for s in loaded]
@@ -215,7 +139,7 @@ def compare(
         typer.echo(table.compare_json(verdicts, variants=variants))
     else:
         typer.echo(table.compare_table(verdicts, tablefmt=tablefmt, with_time=times, variants=variants))
-    raise typer.Exit(_exit_code(verdicts))
+    raise typer.Exit(exit_code(verdicts))
 
 
 def main() -> None:

@@ -15,12 +15,12 @@ from typing import List, Optional
 import typer
 
 from explorer import reporting, run
-from explorer.cli import (
+from explorer.cli_common import (
     EXIT_USAGE,
-    _exit_code,
-    _fail,
-    _load_all,
-    _params,
+    exit_code,
+    fail,
+    load_all,
+    parse_params,
     bundled_specs,
 )
 from explorer.report.files import safe_name, write_atomic
@@ -34,12 +34,12 @@ def _formats(text: str) -> tuple[str, ...]:
         if not name:
             continue
         if name not in reporting.FORMATS:
-            _fail(f"error: unknown report format {name!r}; expected a comma-separated list of: "
+            fail(f"error: unknown report format {name!r}; expected a comma-separated list of: "
                   f"{', '.join(reporting.FORMATS)}", EXIT_USAGE)
         if name not in chosen:
             chosen.append(name)
     if not chosen:
-        _fail("error: --format names no format (expected e.g. md,html,json)", EXIT_USAGE)
+        fail("error: --format names no format (expected e.g. md,html,json)", EXIT_USAGE)
     return tuple(chosen)
 
 
@@ -60,26 +60,26 @@ def report(
     """Proof reports a reviewer can read: per variant Markdown, self-contained HTML (with
     sequence charts of the counterexamples) and JSON, and with --matrix the compare matrix."""
     if engine not in run.ENGINE_NAMES:
-        _fail(f"error: unknown engine {engine!r}; expected one of: {', '.join(run.ENGINE_NAMES)}", EXIT_USAGE)
+        fail(f"error: unknown engine {engine!r}; expected one of: {', '.join(run.ENGINE_NAMES)}", EXIT_USAGE)
     formats = _formats(format)
     if matrix is not None:
         if not matrix.strip() or Path(matrix).name != matrix or matrix in (".", ".."):
-            _fail(f"error: --matrix takes a file name (written into --out), got {matrix!r}", EXIT_USAGE)
+            fail(f"error: --matrix takes a file name (written into --out), got {matrix!r}", EXIT_USAGE)
         if any(matrix == f"{safe_name(Path(s).stem)}.{fmt}" for s in (specs or []) for fmt in formats):
-            _fail(f"error: --matrix {matrix} would overwrite a variant's report", EXIT_USAGE)
-    params = _params(param)
+            fail(f"error: --matrix {matrix} would overwrite a variant's report", EXIT_USAGE)
+    params = parse_params(param)
     paths = list(specs) if specs else bundled_specs()
     if not timings:
         paths = [reporting.display_path(p, False) for p in paths]
 
-    loaded = _load_all(paths, params)
+    loaded = load_all(paths, params)
     seen: dict[str, str] = {}
     for spec in loaded:
         other = seen.setdefault(spec.variant, spec.path)
         if other != spec.path:
-            _fail(f"error: {other} and {spec.path} are both variant {spec.variant!r}; their reports "
+            fail(f"error: {other} and {spec.path} are both variant {spec.variant!r}; their reports "
                   "would overwrite each other", EXIT_USAGE)
-    bases = _load_all(reporting.missing_bases(loaded), params)
+    bases = load_all(reporting.missing_bases(loaded), params)
 
     everything = [*loaded, *bases]
     key = tuple(sorted(params.items()))
@@ -126,17 +126,17 @@ def report(
             title=f"{Path(matrix).stem}: variants compared" if matrix else None,
         )
     except ValueError as err:
-        _fail(f"error: {err}", EXIT_USAGE)
+        fail(f"error: {err}", EXIT_USAGE)
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = [write_atomic(out / name, text) for name, text in files.items()]
     except OSError as err:
-        _fail(f"error: cannot write reports to {out}: {err}", EXIT_USAGE)
+        fail(f"error: cannot write reports to {out}: {err}", EXIT_USAGE)
 
     all_verdicts = [v for c in checked for v in c.verdicts]
     typer.echo(compare_table(all_verdicts, with_time=timings, variants=[c.spec.variant for c in checked]))
     typer.echo("")
     for path in written:
         typer.echo(f"wrote {path}")
-    raise typer.Exit(_exit_code(all_verdicts))
+    raise typer.Exit(exit_code(all_verdicts))
 

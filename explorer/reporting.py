@@ -173,7 +173,7 @@ def display_path(path: str, timings: bool) -> str:
 
 def explorer_version() -> str:
     try:
-        from importlib.metadata import PackageNotFoundError, version
+        from importlib.metadata import version
 
         return version("explorer")
     except Exception:  # noqa: BLE001 - not installed: fall back to the source tree

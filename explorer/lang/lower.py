@@ -26,10 +26,9 @@ from explorer.lang.cfg import Frame, Graph, Path
 from explorer.lang.errors import SpecError
 from explorer.lang.program import Program
 from explorer.lang.render import expr_text, stmt_text
-from explorer.lang.scope import Bindings, ByName, Ground, Place, Scope, VarInfo, Writes
-from explorer.model import BOOL, BoolSort, EnumSort, IntSort
+from explorer.lang.scope import Bindings, Ground, Scope, VarInfo, Writes
+from explorer.model import BoolSort, EnumSort, IntSort
 
-TASK_MODE = 0
 
 
 class ParamError(SpecError):
