@@ -50,7 +50,7 @@ def check(
     specs: Optional[List[str]] = typer.Argument(None, help="Spec files (.kp); default: the bundled specs/kvm_fpu variants."),
     bound: int = typer.Option(20, "--bound", "-b", min=1, help="Depth (steps) up to which BMC searches."),
     property: Optional[List[str]] = typer.Option(None, "--property", "-p", help="Check only this property (repeatable)."),
-    engine: str = typer.Option("auto", "--engine", "-e", help="auto, bmc, kind, pdr or explicit."),
+    engine: str = typer.Option("auto", "--engine", "-e", help="auto, bmc, kind, pdr, explicit or houdini."),
     param: Optional[List[str]] = typer.Option(None, "--param", "-P", help="Override a spec parameter: name=value (repeatable)."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON document instead of text."),
     itf: Optional[Path] = typer.Option(None, "--itf", help="Write each counterexample as an ITF trace into this folder."),

@@ -48,7 +48,7 @@ def report(
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the reports (created if missing)."),
     format: str = typer.Option("md,html,json", "--format", "-f", help="Comma-separated report formats: md, html, json."),
     bound: int = typer.Option(20, "--bound", "-b", min=1, help="Depth (steps) up to which BMC searches."),
-    engine: str = typer.Option("auto", "--engine", "-e", help="auto, bmc, kind, pdr or explicit."),
+    engine: str = typer.Option("auto", "--engine", "-e", help="auto, bmc, kind, pdr, explicit or houdini."),
     param: Optional[List[str]] = typer.Option(None, "--param", "-P", help="Override a spec parameter: name=value (repeatable)."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Parallel processes (0: one per core)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help="Seconds per property (unknown when exceeded)."),

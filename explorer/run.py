@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from explorer import semantics
-from explorer.engines import EngineResult, Options, bmc, explicit, kinduction, pdr
+from explorer.engines import EngineResult, Options, bmc, explicit, houdini, kinduction, pdr
 from explorer.lang import Spec, load_spec
 from explorer.model import Model, Property
 from explorer.verdict import HoldsUpTo, Proved, Unknown, Verdict, Violated
@@ -30,10 +30,13 @@ ENGINES: dict[str, Callable[[Model, Property, Options], EngineResult]] = {
     "kind": kinduction.check,
     "pdr": pdr.check,
     "explicit": explicit.check,
+    "houdini": houdini.check,
 }
 ENGINE_NAMES = ("auto", *ENGINES)
-PROVERS = ("explicit", "pdr", "kind")
-"""The order in which ``auto`` tries to prove a property BMC found no counterexample to."""
+PROVERS = ("houdini", "explicit", "pdr", "kind")
+"""The order in which ``auto`` tries to prove a property BMC found no counterexample to:
+first a readable inductive invariant (houdini), then exhaustive search, then the SMT
+provers, which rarely close on the kernel specs but may on other models."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Regenerate results/ from the bundled specs: the compare matrix of the five variants
 # (results/kvm_fpu.md) and a proof report per variant (Markdown, HTML, JSON).
-# Nothing time- or machine-dependent goes into the files, so CI can diff them.
+# Nothing time- or machine-dependent goes into the files, so CI can diff them: the engine
+# is the exhaustive search, whose proofs and shortest counterexamples are deterministic
+# (an inferred invariant or a BMC trace may differ between runs or z3 releases).
 #   usage: scripts/results.sh [OUT]     (default OUT: results)
 set -uo pipefail
 cd "$(dirname "$0")/.."
