@@ -126,7 +126,7 @@ def _eval(model: Model, expr: Expr, slot: int, value: int) -> int:
     return _eval_state(model, expr, state)
 
 
-def _read_of(model: Model, slot: int) -> ir.Read:
+def element_read(model: Model, slot: int) -> ir.Read:
     element = model.elements[slot]
     if element.index is None:
         return ir.Read(element.var, None, element.sort)
@@ -139,10 +139,10 @@ def _values(model: Model, expr: Expr, slot: int) -> frozenset[int]:
     return frozenset(v for v in sort.values() if _eval(model, expr, slot, v))
 
 
-def _atom(model: Model, slot: int, allowed: frozenset[int]):
+def atom(model: Model, slot: int, allowed: frozenset[int]):
     """The most readable formula saying that element ``slot`` takes a value in ``allowed``."""
     sort = model.elements[slot].sort
-    read = _read_of(model, slot)
+    read = element_read(model, slot)
     domain = list(sort.values())
     values = tuple(v for v in domain if v in allowed)
     if not values:
@@ -243,8 +243,8 @@ def _pair_clauses(model: Model, expr: Expr, slots: list[int]):
         if len(allowed) == model.elements[b].sort.size:
             continue
         not_a = frozenset(model.elements[a].sort.values()) - {va}
-        clauses.append(ir.Or((_atom(model, a, not_a), _atom(model, b, allowed)))
-                       if allowed else _atom(model, a, not_a))
+        clauses.append(ir.Or((atom(model, a, not_a), atom(model, b, allowed)))
+                       if allowed else atom(model, a, not_a))
     if not clauses:
         return ir.TRUE
     return clauses[0] if len(clauses) == 1 else ir.And(tuple(clauses))
@@ -254,7 +254,7 @@ def simplify(expr: Expr, model: Model):
     """``expr`` rewritten for reading (an IR Expr, possibly with ``In`` forms inside)."""
     slot = _single(model, expr)
     if slot is not None:
-        return _atom(model, slot, _values(model, expr, slot))
+        return atom(model, slot, _values(model, expr, slot))
     if isinstance(expr.sort, BoolSort):
         slots = _static_elements(model, expr)
         if (slots is not None and len(slots) == 2 and _mixes(model, expr)
@@ -275,7 +275,7 @@ def simplify(expr: Expr, model: Model):
             else:
                 groups[s] = vals
                 order.append(s)
-        args = [_atom(model, a, groups[a]) if isinstance(a, int) else a for a in order]
+        args = [atom(model, a, groups[a]) if isinstance(a, int) else a for a in order]
         flat: list = []
         for a in args:
             if isinstance(a, ir.Const):

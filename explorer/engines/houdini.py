@@ -65,7 +65,7 @@ from explorer.certify import check_certificate, invariant_smt2
 from explorer.encode import Encoding
 from explorer.engines import EngineResult, Options
 from explorer.engines import explicit
-from explorer.model import BoolSort, EnumSort, Expr, IntSort, Model, Property
+from explorer.model import BoolSort, Expr, Model, Property
 from explorer.verdict import Certificate, Proved, Unknown, Violated
 
 LEVELS = ("control", "control pairs", "control x element")
@@ -398,40 +398,6 @@ class _Prover:
 # --------------------------------------------------------------------------- printing
 
 
-def _read(model: Model, slot: int) -> ir.Read:
-    element = model.elements[slot]
-    if element.index is None:
-        return ir.Read(element.var, None, element.sort)
-    return ir.Read(element.var, ir.Const(model.var(element.var).index, element.index),
-                   element.sort)
-
-
-def _atom(model: Model, slot: int, allowed: frozenset[int]):
-    """``element in allowed`` as the most readable formula (maybe a ``pretty.In``)."""
-    sort = model.elements[slot].sort
-    read = _read(model, slot)
-    domain = list(sort.values())
-    values = tuple(v for v in domain if v in allowed)
-    if not values:
-        return ir.FALSE
-    if len(values) == len(domain):
-        return ir.TRUE
-    if isinstance(sort, BoolSort):
-        return read if values == (1,) else ir.Not(read)
-    if len(values) == 1:
-        return ir.Eq(read, ir.Const(sort, values[0]))
-    if isinstance(sort, IntSort):
-        contiguous = values == tuple(range(values[0], values[-1] + 1))
-        if contiguous and values[0] == sort.lo:
-            return ir.Le(read, ir.Const(sort, values[-1]))
-        if contiguous and values[-1] == sort.hi:
-            return ir.Le(ir.Const(sort, values[0]), read)
-    if len(values) == len(domain) - 1:
-        (missing,) = [v for v in domain if v not in allowed]
-        return ir.Not(ir.Eq(read, ir.Const(sort, missing)))
-    return pretty.In(read, values)
-
-
 def _show_atoms(model: Model, atoms: list) -> str:
     return " && ".join(pretty.show(a, model) for a in atoms)
 
@@ -488,13 +454,13 @@ def render(model: Model, cands: Iterable[Candidate]) -> tuple[Expr, str, int]:
     conjuncts: list[Expr] = []
     lines: list[str] = []
     for key in sorted(by_premise, key=premise_key):
-        body = [_atom(model, x, by_premise[key][x]) for x in sorted(by_premise[key])]
+        body = [pretty.atom(model, x, by_premise[key][x]) for x in sorted(by_premise[key])]
         if not key:
             for a in body:
                 conjuncts.append(pretty.to_ir(a))
                 lines.append(_show_atoms(model, [a]))
             continue
-        premise = [_atom(model, s, vals) for s, vals in key]
+        premise = [pretty.atom(model, s, vals) for s, vals in key]
         conjuncts.append(ir.implies(ir.and_(*(pretty.to_ir(p) for p in premise)),
                                     ir.and_(*(pretty.to_ir(a) for a in body))))
         lines.append(f"{_show_atoms(model, premise)} ==> {_show_atoms(model, body)}")
