@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from explorer.engines import Options  # noqa: E402
 from explorer.engines import bmc  # noqa: E402
-from explorer.model import (  # noqa: E402
+from explorer.ir import (  # noqa: E402
     BOOL,
     FALSE,
     TRUE,

@@ -25,7 +25,7 @@ from collections import deque
 from explorer import semantics
 from explorer.engines import Options
 from explorer.engines import explicit
-from explorer.model import (
+from explorer.ir import (
     BOOL,
     FALSE,
     TRUE,

@@ -8,7 +8,7 @@ proof needs a non-trivial invariant.
 
 from __future__ import annotations
 
-from explorer.model import (
+from explorer.ir import (
     BOOL,
     FALSE,
     TRUE,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
 
-from explorer.model import (
+from explorer.ir import (
     BOOL,
     FALSE,
     TRUE,

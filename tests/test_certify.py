@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from smt_models import token_ring  # noqa: E402
 from strategies import PC, c, examples, read  # noqa: E402
 
-from explorer import model as ir  # noqa: E402
+from explorer import ir  # noqa: E402
 from explorer.certify import check_certificate, invariant_smt2, parse_invariant  # noqa: E402
 from explorer.encode import Encoding  # noqa: E402
 from explorer.verdict import Certificate  # noqa: E402

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from smt_models import counter_noise, token_ring  # noqa: E402
 from strategies import examples  # noqa: E402
 
-from explorer import model as ir  # noqa: E402
+from explorer import ir  # noqa: E402
 from explorer import semantics  # noqa: E402
 from explorer.encode import EncodeError, Encoding  # noqa: E402
 

@@ -22,7 +22,7 @@ from strategies import models  # noqa: E402
 from explorer import semantics  # noqa: E402
 from explorer.engines import Options, bmc, explicit, kinduction, pdr  # noqa: E402
 from explorer.lang import load_spec  # noqa: E402
-from explorer.model import Model  # noqa: E402
+from explorer.ir import Model  # noqa: E402
 from explorer.verdict import HoldsUpTo, Proved, Unknown, Violated  # noqa: E402
 
 TIMEOUT = 20.0

@@ -22,7 +22,7 @@ from strategies import (  # noqa: E402
 from explorer import semantics as S  # noqa: E402
 from explorer.engines import Options  # noqa: E402
 from explorer.engines import explicit  # noqa: E402
-from explorer.model import (  # noqa: E402
+from explorer.ir import (  # noqa: E402
     BOOL,
     FALSE,
     Action,
@@ -216,7 +216,7 @@ def test_recheck_timeout_leaves_proof_unchecked(monkeypatch):
 
 
 def test_evaluation_error_is_unknown():
-    from explorer.model import Add
+    from explorer.ir import Add
 
     s = IntSort(0, 2)
     x = Read("x", None, s)

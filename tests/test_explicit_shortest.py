@@ -4,9 +4,9 @@ the first found, one step longer than BMC's)."""
 
 from __future__ import annotations
 
-from explorer import model as ir
+from explorer import ir
 from explorer.engines import Options, bmc, explicit
-from explorer.model import BOOL, EnumSort
+from explorer.ir import BOOL, EnumSort
 
 LOC = EnumSort("loc", ("start", "left", "right"))
 

@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from smt_models import token_ring  # noqa: E402
 from strategies import DATA, IDX, PC, c, examples, read  # noqa: E402
 
-from explorer import model as ir  # noqa: E402
+from explorer import ir  # noqa: E402
 from explorer.pretty import show, show_invariant, simplify  # noqa: E402
 
 MUTEX = [e for e in examples() if e.model.name == "mutex"][0].model

@@ -23,7 +23,7 @@ from strategies import (  # noqa: E402
 )
 
 from explorer import semantics as S  # noqa: E402
-from explorer.model import (  # noqa: E402
+from explorer.ir import (  # noqa: E402
     BOOL,
     Action,
     Add,

@@ -1,33 +1,20 @@
 """The engines: each takes (Model, Property, Options) and returns an EngineResult.
 
-Engines share the z3 encoding (``explorer.encode``) and the concrete semantics
-(``explorer.semantics``); they never print.  A counterexample is built only through
-``semantics.replay``, which re-executes it on the concrete semantics and refuses a trace
-that does not run, so no engine can hand back a trace that is not a real run.  A proof
-carries a certificate that ``explorer.certify`` re-checks with a fresh solver before the
-verdict says "proved".
+One module or package per engine (``bmc``, ``kinduction``, ``pdr``, ``explicit``,
+``houdini``), one small interface (``base``: what goes in, the claims that come out) and
+one registry (``registry``: the engine names users type).  Engines share the z3 encoding
+(``explorer.smt``) and the concrete semantics (``explorer.semantics``); they never print
+and never build a verdict: the trust gate (``explorer.trust``) does, after checking what
+they claim.
 """
 
-from __future__ import annotations
+from explorer.engines.base import (
+    Certificate, Claim, Counterexample, Deadline, Engine, EngineResult, ExhaustiveCertificate,
+    Found, InvariantCertificate, KInductionCertificate, Options, Safe,
+)
 
-from dataclasses import dataclass, field
-from typing import Any, Callable
-
-from explorer.verdict import Outcome
-
-
-@dataclass(frozen=True)
-class Options:
-    """What the user asked of an engine run."""
-
-    bound: int = 20
-    timeout_s: float | None = None
-    seed: int = 0
-    progress: Callable[[dict[str, Any]], None] | None = None
-    """Called now and then by long runs with figures (states, rate, depth); never prints."""
-
-
-@dataclass(frozen=True)
-class EngineResult:
-    outcome: Outcome
-    stats: dict[str, Any] = field(default_factory=dict)
+__all__ = [
+    "Certificate", "Claim", "Counterexample", "Deadline", "Engine", "EngineResult",
+    "ExhaustiveCertificate", "Found", "InvariantCertificate", "KInductionCertificate",
+    "Options", "Safe",
+]

@@ -10,7 +10,8 @@ With step sites, a trace ending in a forbidden step is one step longer than its 
 state, so each frame first asks for a bad state proper (``state_bad``) and only then for
 an enabled forbidden step: the trace returned is a shortest one as the user counts it.
 
-Every counterexample goes through ``semantics.replay`` before it is returned.
+A counterexample is returned as the path the solver found (initial state and actions);
+the trust gate replays it.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ from typing import Any
 
 import z3
 
-from explorer import semantics
-from explorer.encode import Encoding
-from explorer.engines import EngineResult, Options
-from explorer.model import FALSE, Model, Property
-from explorer.verdict import HoldsUpTo, Unknown, Violated
+from explorer.engines.base import Counterexample, Deadline, EngineResult, Found, Options
+from explorer.ir import FALSE, Model, Property
+from explorer.smt.encoding import Encoding
+from explorer.verdict import HoldsUpTo, Unknown
 
 SORTS = "bv"
 """The sort encoding of bmc and k-induction (chosen with bench/bench_bmc.py: small
@@ -35,20 +35,6 @@ Ints at depth 30 on a kernel-shaped model)."""
 def new_solver(enc: Encoding) -> z3.Solver:
     """An incremental solver for the unrollings of ``enc``."""
     return z3.SolverFor("QF_FD" if enc.sorts == "bv" else "QF_LIA", ctx=enc.ctx)
-
-
-class _Deadline:
-    def __init__(self, timeout_s: float | None):
-        self.start = time.perf_counter()
-        self.end = None if timeout_s is None else self.start + timeout_s
-
-    def remaining_ms(self) -> int | None:
-        if self.end is None:
-            return None
-        return max(1, int((self.end - time.perf_counter()) * 1000))
-
-    def expired(self) -> bool:
-        return self.end is not None and time.perf_counter() >= self.end
 
 
 class Unroller:
@@ -70,7 +56,7 @@ class Unroller:
             self.solver.add(self.enc.trans(self.depth))
             self.depth += 1
 
-    def check(self, k: int, deadline: _Deadline) -> tuple[z3.CheckSatResult, z3.ModelRef | None]:
+    def check(self, k: int, deadline: Deadline) -> tuple[z3.CheckSatResult, z3.ModelRef | None]:
         """Is a bad state (or forbidden step) reachable at frame ``k`` exactly?"""
         self.extend_to(k)
         for n, query in enumerate(self.queries):
@@ -92,13 +78,10 @@ class Unroller:
         return self.solver.reason_unknown()
 
 
-def counterexample(model: Model, prop: Property, enc: Encoding, zmodel: z3.ModelRef, k: int):
-    """A replayed trace for a path to a bad frame ``k``, or an Unknown if replay refuses."""
+def counterexample(enc: Encoding, zmodel: z3.ModelRef, k: int) -> Found:
+    """The path to a bad frame ``k`` in ``zmodel``."""
     init, actions = enc.decode_path(zmodel, k)
-    try:
-        return Violated(semantics.replay(model, prop, init, actions))
-    except semantics.ReplayError as error:
-        return Unknown(f"counterexample failed replay (a bug): {error}", bound=max(k - 1, 0))
+    return Found(Counterexample(tuple(init), tuple(actions)))
 
 
 def check(model: Model, prop: Property, options: Options, *, sorts: str = SORTS,
@@ -107,7 +90,7 @@ def check(model: Model, prop: Property, options: Options, *, sorts: str = SORTS,
 
     ``sorts``, ``selector`` and ``lemmas`` are for measurements (bench/bench_bmc.py).
     """
-    deadline = _Deadline(options.timeout_s)
+    deadline = Deadline(options.timeout_s)
     enc = Encoding(model, sorts, selector=selector)
     unroller = Unroller(enc, prop, lemmas=lemmas)
     frame_times: list[float] = []
@@ -128,7 +111,7 @@ def check(model: Model, prop: Property, options: Options, *, sorts: str = SORTS,
         if options.progress is not None:
             options.progress({"engine": "bmc", "depth": k, "frame_s": frame_times[-1]})
         if result == z3.sat:
-            return done(counterexample(model, prop, enc, zmodel, k))
+            return done(counterexample(enc, zmodel, k))
         if result != z3.unsat:
             why = unroller.reason()
             reason = f"timeout after {options.timeout_s} s" if deadline.expired() or "timeout" in why or "canceled" in why else f"solver unknown: {why}"

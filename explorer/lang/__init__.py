@@ -12,7 +12,7 @@ from pathlib import Path
 from explorer.lang.errors import SpecError
 from explorer.lang.lower import Lowerer, ParamError
 from explorer.lang.program import load_program
-from explorer.model import Model
+from explorer.ir import Model
 
 __all__ = ["Spec", "SpecError", "ParamError", "load_spec"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
-from explorer.model import Span
+from explorer.ir import Span
 
 # ----------------------------------------------------------------------------- sorts
 

@@ -3,7 +3,7 @@ and what was expected, and never as a Python traceback."""
 
 from __future__ import annotations
 
-from explorer.model import Span
+from explorer.ir import Span
 
 
 class SpecError(Exception):

@@ -20,14 +20,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 
-from explorer import model as ir
+from explorer import ir
 from explorer.lang import ast
 from explorer.lang.cfg import Frame, Graph, Path
 from explorer.lang.errors import SpecError
 from explorer.lang.program import Program
-from explorer.lang.render import expr_text, stmt_text
+from explorer.lang.printer import expr_text, stmt_text
 from explorer.lang.scope import Bindings, Ground, Scope, VarInfo, Writes
-from explorer.model import BoolSort, EnumSort, IntSort
+from explorer.ir import BoolSort, EnumSort, IntSort
 
 
 

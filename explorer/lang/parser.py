@@ -10,7 +10,7 @@ from lark import Token, Transformer, v_args
 
 from explorer.lang import ast
 from explorer.lang.errors import SpecError
-from explorer.model import Span
+from explorer.ir import Span
 
 # How lark's terminal names read in an error message.
 _TOKEN_TEXT = {

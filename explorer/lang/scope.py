@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Union
 
-from explorer import model as ir
+from explorer import ir
 from explorer.lang import ast
 from explorer.lang.errors import SpecError
-from explorer.model import BOOL, BoolSort, EnumSort, IntSort, Sort
+from explorer.ir import BOOL, BoolSort, EnumSort, IntSort, Sort
 
 
 @dataclass(frozen=True)

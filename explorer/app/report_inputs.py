@@ -1,4 +1,4 @@
-"""From specs and verdicts to report inputs: the glue behind ``explorer report``.
+"""From specs and verdicts to report inputs: what ``explorer report`` renders.
 
 The report layer (``explorer.report``) renders plain data only; this module is the one
 place that looks at a ``Spec`` and its ``Model`` to summarise them for a report: the
@@ -17,16 +17,16 @@ import os
 import platform
 import re
 import shlex
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
-from explorer import run
+from explorer.app.jobs import describe
+from explorer.app.run import CheckedSpec
 from explorer.lang import Spec
-from explorer.model import StateVar
+from explorer.ir import StateVar
 from explorer.report.files import safe_name
 from explorer.report.inputs import ModelSummary, ReportInput, Reproducibility, StateVariable
-from explorer.verdict import Unknown, Verdict
+from explorer.verdict import Verdict
 
 FORMATS = ("md", "html", "json")
 
@@ -240,51 +240,6 @@ def command_line(specs: Sequence[str], options: Sequence[tuple[str, object]],
     return " ".join(parts)
 
 
-# --------------------------------------------------------------------------- running
-
-
-def run_isolated(jobs: Sequence[run.Job], workers: int,
-                 on_error: Callable[[run.Job, BaseException], Verdict] | None = None) -> list[Verdict]:
-    """Run each job in a fresh process (at most ``workers`` at a time); results in job order.
-
-    z3's answers (Spacer's invariants above all) depend on what the process solved
-    before, so with a shared process the certificates a report shows would depend on
-    ``--jobs`` and on scheduling.  A fresh process per job (forked from a clean fork
-    server, which does not re-run the command) makes them the same on every run.
-    A job that raises gives ``on_error(job, exception)`` (re-raised when None).
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    if not jobs:
-        return []
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["explorer.run"])  # imported once, nothing solved yet
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=context,
-                             max_tasks_per_child=1) as pool:
-        futures = [pool.submit(run.run_job, job) for job in jobs]
-        out = []
-        for job, future in zip(jobs, futures):
-            try:
-                out.append(future.result())
-            except Exception as err:  # noqa: BLE001 - an engine bug must not lose the report
-                if on_error is None:
-                    raise
-                out.append(on_error(job, err))
-        return out
-
-
-def failed_job(spec: Spec, job: run.Job, err: BaseException) -> Verdict:
-    """The verdict shown for a job whose engine raised: unknown, with the error's first line."""
-    prop = spec.model.property(job.property)
-    first = (str(err).strip().splitlines() or [""])[0][:200]
-    return Verdict(
-        spec=job.spec, variant=spec.variant, property=prop.name, kind=prop.kind,
-        outcome=Unknown(f"internal error: {type(err).__name__}: {first}".rstrip(": ")),
-        engine=job.engine, bound=job.bound, time_s=0.0, doc=prop.doc,
-    )
-
-
 # --------------------------------------------------------------------------- report inputs
 
 
@@ -304,22 +259,13 @@ def report_input(spec: Spec, verdicts: Sequence[Verdict], *, base: Spec | None =
         base_verdicts=tuple(base_verdicts),
         reproducibility=reproducibility(spec.files, command, seed, timings),
         description=description(spec),
-        settings=run.describe(spec.params) if settings is None else settings,
+        settings=describe(spec.params) if settings is None else settings,
         timings=timings,
         notes=tuple(notes),
     )
 
 
-@dataclass(frozen=True)
-class Checked:
-    """A spec with its verdicts (and spec-level notes such as unreached steps)."""
-
-    spec: Spec
-    verdicts: tuple[Verdict, ...]
-    notes: tuple[str, ...] = ()
-
-
-def find_base(spec: Spec, checked: Iterable[Checked]) -> Checked | None:
+def find_base(spec: Spec, checked: Iterable[CheckedSpec]) -> CheckedSpec | None:
     """The checked base variant of ``spec``, matched by file path."""
     if not spec.base:
         return None
@@ -340,7 +286,7 @@ def missing_bases(specs: Sequence[Spec]) -> list[str]:
     return out
 
 
-def report_files(variants: Sequence[Checked], *, bases: Sequence[Checked] = (),
+def report_files(variants: Sequence[CheckedSpec], *, bases: Sequence[CheckedSpec] = (),
                  formats: Sequence[str] = FORMATS, matrix: str | None = None,
                  command: str = "", seed: int | None = 0, timings: bool = True,
                  title: str | None = None) -> dict[str, str]:

@@ -1,0 +1,70 @@
+"""One job: a property of a spec checked by an engine (or the portfolio), then judged.
+
+A job is plain data, so it can run in a worker process: the worker loads its spec again
+(cheap, and it keeps z3 objects out of the pipes), runs the engine, passes the claim
+through the trust gate and returns a ``Verdict``.  One deadline covers the whole job:
+loading, search and the gate's re-check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from explorer.app.evidence import present
+from explorer.app.portfolio import AUTO, run_portfolio
+from explorer.engines.base import Deadline, Options
+from explorer.engines.registry import engine as engine_named
+from explorer.lang import load_spec
+from explorer.trust import judge
+from explorer.verdict import Verdict
+
+
+@dataclass(frozen=True)
+class Job:
+    """One (spec, property) check, as plain data."""
+
+    spec: str
+    params: tuple[tuple[str, str], ...]
+    property: str
+    engine: str
+    bound: int
+    timeout_s: float | None
+    seed: int = 0
+
+    def run(self, progress: Callable[[dict], None] | None = None) -> Verdict:
+        return run_job(self, progress)
+
+
+def run_job(job: Job, progress: Callable[[dict], None] | None = None) -> Verdict:
+    """Check one property of one spec and return a verdict the trust gate has checked."""
+    deadline = Deadline(job.timeout_s)
+    spec = load_spec(job.spec, dict(job.params))
+    model = spec.model
+    prop = model.property(job.property)
+    options = Options(bound=job.bound, timeout_s=deadline.remaining_s(), seed=job.seed,
+                      progress=progress)
+    if job.engine == AUTO:
+        engine, result, judgement = run_portfolio(model, prop, options, deadline)
+    else:
+        engine = job.engine
+        result = engine_named(job.engine)(model, prop, options)
+        judgement = judge(model, prop, result, deadline.remaining_s())
+    return Verdict(
+        spec=job.spec, variant=spec.variant, property=prop.name, kind=prop.kind,
+        outcome=present(model, judgement), engine=engine, bound=job.bound,
+        time_s=deadline.elapsed(), stats=_plain({**result.stats, **judgement.stats}),
+        doc=prop.doc,
+    )
+
+
+def _plain(stats: dict) -> dict:
+    """Engine statistics as JSON-able data (engines already keep them plain)."""
+    return {key: value for key, value in stats.items()
+            if isinstance(value, (str, int, float, bool, type(None), list, tuple, dict))}
+
+
+def describe(params: Iterable[tuple[str, str, str]]) -> str:
+    """The parameters that differ from their defaults, for trace headers."""
+    changed = [f"{name}={value}" for name, value, default in params if value != default]
+    return ", ".join(changed) if changed else "default parameters"

@@ -1,0 +1,79 @@
+"""Vacuity: properties that hold because nothing happens, and steps never reached.
+
+Found by exhaustive exploration of the whole model (``explicit.explore``): a property
+whose sites (consumption sites, the steps of an event) are never reached holds because
+its checks never run, which is not a proof; a step of the spec that is never reached is
+often a modelling mistake.  Runs as a job of its own (one per spec) under the same
+timeout as the checks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from explorer.engines.base import Options
+from explorer.engines.explicit import explore
+from explorer.lang import Spec, load_spec
+from explorer.verdict import Verdict
+
+
+@dataclass(frozen=True)
+class Vacuity:
+    """Per property its warnings, and the notes about the spec as a whole."""
+
+    per_property: dict[str, tuple[str, ...]]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VacuityJob:
+    spec: str
+    params: tuple[tuple[str, str], ...]
+    timeout_s: float | None
+
+    def run(self, progress=None) -> Vacuity:
+        return vacuity(load_spec(self.spec, dict(self.params)), self.timeout_s)
+
+
+def vacuity(spec: Spec, timeout_s: float | None) -> Vacuity:
+    """Warnings that a property may hold vacuously, and steps of the spec never reached;
+    when the state space is too large for ``timeout_s``, one note says vacuity was not
+    checked."""
+    model = spec.model
+    result = explore(model, Options(timeout_s=timeout_s))
+    if not result.complete:
+        return Vacuity({}, (f"vacuity not checked: the state space was not explored within {timeout_s} s",))
+    never = set(result.actions_never_enabled)
+    per_property: dict[str, tuple[str, ...]] = {}
+    for prop in model.properties:
+        places: dict[str, bool] = {}
+        for site in prop.sites:
+            origin = model.action(site.action).origin
+            where = f"{origin.span} ({origin.statement})" if origin.span else origin.statement
+            places[where] = places.get(where, False) or site.action not in never
+        if not places:
+            continue
+        unreached = [where for where, reached in places.items() if not reached]
+        if len(unreached) == len(places):
+            per_property[prop.name] = (f"holds vacuously: none of its {len(places)} site(s) is ever reached",)
+        elif unreached:
+            per_property[prop.name] = ("site(s) never reached: " + "; ".join(sorted(unreached)),)
+    by_place: dict[str, list[bool]] = {}
+    for action in model.actions:
+        if action.origin.span is not None:
+            where = f"{action.origin.span} ({action.origin.statement})"
+            by_place.setdefault(where, []).append(action.name not in never)
+    dead = sorted((where for where, flags in by_place.items() if not any(flags)), key=_natural)
+    return Vacuity(per_property, tuple(f"step never reached: {where}" for where in dead))
+
+
+def with_vacuity(verdicts: list[Verdict], found: Vacuity) -> list[Verdict]:
+    """``verdicts`` with their vacuity warnings attached."""
+    return [replace(v, warnings=tuple(v.warnings) + found.per_property.get(v.property, ()))
+            for v in verdicts]
+
+
+def _natural(text: str) -> list:
+    """Sort key that puts file:9:5 before file:10:1."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]

@@ -1,0 +1,78 @@
+"""What the commands share: exit codes, option parsing, and turning errors into exit codes.
+
+Exit codes follow TLC and Apalache: 0 every property holds (to the bound, or proved)
+and every reach goal is reached; 12 a property is violated or a goal is not reached;
+3 a verdict is unknown (timeout, solver gave up); 150 an error in a spec; 2 a usage
+error (unknown option or property, bad parameter, bound below 1).
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import Iterator, NoReturn
+
+import typer
+
+from explorer.app.specs import ParamError, SpecError, UsageError
+from explorer.engines.registry import NAMES
+from explorer.app.portfolio import AUTO
+from explorer.verdict import Unknown, Verdict
+
+EXIT_OK, EXIT_USAGE, EXIT_UNKNOWN, EXIT_VIOLATED, EXIT_SPEC = 0, 2, 3, 12, 150
+ENGINE_NAMES = (AUTO, *NAMES)
+ENGINE_HELP = ", ".join(ENGINE_NAMES[:-1]) + " or " + ENGINE_NAMES[-1] + "."
+
+
+def fail(message: str, code: int) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def exit_codes() -> Iterator[None]:
+    """Errors of a spec or of an option as a message and their exit code."""
+    try:
+        yield
+    except ParamError as err:
+        fail(str(err), EXIT_USAGE)
+    except SpecError as err:
+        fail(str(err), EXIT_SPEC)
+    except UsageError as err:
+        fail(f"error: {err}", EXIT_USAGE)
+
+
+def check_engine(engine: str) -> str:
+    if engine not in ENGINE_NAMES:
+        fail(f"error: unknown engine {engine!r}; expected one of: {', '.join(ENGINE_NAMES)}", EXIT_USAGE)
+    return engine
+
+
+def parse_params(pairs: list[str] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            fail(f"error: --param takes name=value, got {pair!r}", EXIT_USAGE)
+        name, value = pair.split("=", 1)
+        out[name.strip()] = value.strip()
+    return out
+
+
+def progress_printer(enabled: bool):
+    if not enabled or not sys.stderr.isatty():
+        return None
+
+    def show(figures: dict) -> None:
+        parts = [f"{k}={v:.0f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()]
+        sys.stderr.write("\r" + " ".join(parts)[:100].ljust(100))
+        sys.stderr.flush()
+
+    return show
+
+
+def exit_code(verdicts: list[Verdict]) -> int:
+    if any(v.failed for v in verdicts):
+        return EXIT_VIOLATED
+    if any(isinstance(v.outcome, Unknown) for v in verdicts):
+        return EXIT_UNKNOWN
+    return EXIT_OK

@@ -1,0 +1,31 @@
+"""``explorer explore``: state-space statistics by exhaustive search."""
+
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import typer
+
+from explorer.app.jobs import describe
+from explorer.app.specs import load_specs
+from explorer.cli.common import EXIT_OK, EXIT_UNKNOWN, exit_codes, parse_params, progress_printer
+from explorer.engines.base import Options
+from explorer.engines.explicit import explore as explore_model
+from explorer.report.explore import explore_json, explore_text
+
+
+def explore(
+    spec: str = typer.Argument(..., help="Spec file (.kp)."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-P", help="Override a spec parameter: name=value."),
+    json_output: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help="Seconds before the search stops."),
+) -> None:
+    """State-space statistics by exhaustive search: states, per depth, diameter, deadlocks, dead steps."""
+    with exit_codes():
+        loaded = load_specs([spec], parse_params(param))[0]
+    result = explore_model(loaded.model, Options(timeout_s=timeout, progress=progress_printer(not json_output)))
+    if sys.stderr.isatty() and not json_output:
+        sys.stderr.write("\r" + " " * 100 + "\r")
+    typer.echo(explore_json(result) if json_output else explore_text(result, loaded.path, describe(loaded.params)), nl=False)
+    raise typer.Exit(EXIT_OK if result.complete else EXIT_UNKNOWN)

@@ -1,0 +1,23 @@
+"""The engines by the names users type (``--engine NAME``): one spelling per engine."""
+
+from __future__ import annotations
+
+from explorer.engines import bmc, explicit, houdini, kinduction, pdr
+from explorer.engines.base import Engine
+
+ENGINES: dict[str, Engine] = {
+    "bmc": bmc.check,
+    "kind": kinduction.check,
+    "pdr": pdr.check,
+    "explicit": explicit.check,
+    "houdini": houdini.check,
+}
+NAMES: tuple[str, ...] = tuple(ENGINES)
+
+
+def engine(name: str) -> Engine:
+    """The engine called ``name`` (a ``KeyError`` names the known ones)."""
+    try:
+        return ENGINES[name]
+    except KeyError:
+        raise KeyError(f"unknown engine {name!r}; the engines are: {', '.join(NAMES)}") from None
