@@ -17,7 +17,8 @@ import argparse
 import time
 
 from explorer import semantics
-from explorer.engines import Options, bmc, explicit, kinduction, pdr
+from explorer.app.jobs import decide
+from explorer.engines import Options, bmc, explicit
 from explorer.lang import load_spec
 
 SPECS = "specs/kvm_fpu/{}.kp"
@@ -67,9 +68,9 @@ def bmc_per_depth(cap: float) -> None:
 def prove(cap: float) -> None:
     model = load_spec(SPECS.format("v4.15")).model
     prop = model.property("integrity")
-    for name, engine in (("explicit", explicit.check), ("kinduction", kinduction.check), ("pdr", pdr.check)):
+    for name in ("explicit", "kind", "pdr"):
         start = time.perf_counter()
-        outcome = engine(model, prop, Options(bound=200, timeout_s=cap)).outcome
+        outcome = decide(model, prop, name, Options(bound=200, timeout_s=cap)).outcome
         verdict = type(outcome).__name__
         if hasattr(outcome, "reason"):
             verdict += f" ({outcome.reason})"

@@ -16,7 +16,8 @@ import argparse
 import time
 from pathlib import Path
 
-from explorer.engines import Options, houdini, kinduction, pdr
+from explorer.app.jobs import decide
+from explorer.engines import Options
 from explorer.lang import load_spec
 from explorer.verdict import Proved, Unknown, Violated
 
@@ -54,14 +55,14 @@ def main() -> None:
         for prop_name in args.properties:
             prop = model.property(prop_name)
             t0 = time.perf_counter()
-            h = houdini.check(model, prop, Options(timeout_s=args.timeout))
+            h = decide(model, prop, "houdini", Options(timeout_s=args.timeout))
             th = time.perf_counter() - t0
             t0 = time.perf_counter()
-            p = pdr.check(model, prop, Options(timeout_s=args.baseline_timeout))
+            p = decide(model, prop, "pdr", Options(timeout_s=args.baseline_timeout))
             tp = time.perf_counter() - t0
             t0 = time.perf_counter()
-            k = kinduction.check(model, prop, Options(bound=args.kind_bound,
-                                                      timeout_s=args.baseline_timeout))
+            k = decide(model, prop, "kind", Options(bound=args.kind_bound,
+                                                    timeout_s=args.baseline_timeout))
             tk = time.perf_counter() - t0
             lines = h.stats.get("invariant_lines", "")
             cands = h.stats.get("invariant_candidates", "")

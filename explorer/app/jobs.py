@@ -9,15 +9,16 @@ loading, search and the gate's re-check.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from explorer.app.evidence import present
 from explorer.app.portfolio import AUTO, run_portfolio
-from explorer.engines.base import Deadline, Options
+from explorer.engines.base import Claim, Deadline, EngineResult, Options
 from explorer.engines.registry import engine as engine_named
+from explorer.ir import Model, Property
 from explorer.lang import load_spec
 from explorer.trust import judge
-from explorer.verdict import Verdict
+from explorer.verdict import Outcome, Verdict
 
 
 @dataclass(frozen=True)
@@ -36,25 +37,48 @@ class Job:
         return run_job(self, progress)
 
 
+@dataclass(frozen=True)
+class Decided:
+    """A property decided by an engine: the outcome the trust gate let through (with its
+    evidence printed), the engine's statistics and the gate's, and the engine's raw claim."""
+
+    engine: str
+    outcome: Outcome
+    stats: dict[str, Any]
+    claim: Claim
+
+
+def judged(model: Model, prop: Property, result: EngineResult, timeout_s: float | None,
+           engine: str = "") -> Decided:
+    """``result`` through the trust gate, its evidence made readable."""
+    judgement = judge(model, prop, result, timeout_s)
+    return Decided(engine, present(model, judgement), _plain({**result.stats, **judgement.stats}),
+                   result.outcome)
+
+
+def decide(model: Model, prop: Property, engine: str, options: Options,
+           deadline: Deadline | None = None) -> Decided:
+    """``prop`` of ``model`` checked by the engine called ``engine`` (or ``auto``)."""
+    deadline = deadline or Deadline(options.timeout_s)
+    if engine == AUTO:
+        name, result, judgement = run_portfolio(model, prop, options, deadline)
+        return Decided(name, present(model, judgement),
+                       _plain({**result.stats, **judgement.stats}), result.outcome)
+    return judged(model, prop, engine_named(engine)(model, prop, options), deadline.remaining_s(), engine)
+
+
 def run_job(job: Job, progress: Callable[[dict], None] | None = None) -> Verdict:
     """Check one property of one spec and return a verdict the trust gate has checked."""
     deadline = Deadline(job.timeout_s)
     spec = load_spec(job.spec, dict(job.params))
-    model = spec.model
-    prop = model.property(job.property)
+    prop = spec.model.property(job.property)
     options = Options(bound=job.bound, timeout_s=deadline.remaining_s(), seed=job.seed,
                       progress=progress)
-    if job.engine == AUTO:
-        engine, result, judgement = run_portfolio(model, prop, options, deadline)
-    else:
-        engine = job.engine
-        result = engine_named(job.engine)(model, prop, options)
-        judgement = judge(model, prop, result, deadline.remaining_s())
+    decided = decide(spec.model, prop, job.engine, options, deadline)
     return Verdict(
         spec=job.spec, variant=spec.variant, property=prop.name, kind=prop.kind,
-        outcome=present(model, judgement), engine=engine, bound=job.bound,
-        time_s=deadline.elapsed(), stats=_plain({**result.stats, **judgement.stats}),
-        doc=prop.doc,
+        outcome=decided.outcome, engine=decided.engine, bound=job.bound,
+        time_s=deadline.elapsed(), stats=decided.stats, doc=prop.doc,
     )
 
 

@@ -24,11 +24,13 @@ from explorer.app.jobs import describe
 from explorer.app.run import CheckedSpec
 from explorer.lang import Spec
 from explorer.ir import StateVar
+from explorer.smt import solver_version
 from explorer.report.files import safe_name
+from explorer.report.formats import FORMATS, RENDERERS
+from explorer.report.markdown import render_matrix
 from explorer.report.inputs import ModelSummary, ReportInput, Reproducibility, StateVariable
 from explorer.verdict import Verdict
 
-FORMATS = ("md", "html", "json")
 
 INTERLEAVING_WORDS = (
     "preempt", "irq", "interrupt", "fpu", "sleep", "schedul", "block", "migrat", "nmi",
@@ -193,12 +195,7 @@ def explorer_version() -> str:
 
 
 def z3_version() -> str:
-    try:
-        import z3
-
-        return z3.get_version_string()
-    except Exception:  # noqa: BLE001
-        return "unknown"
+    return solver_version()
 
 
 def reproducibility(spec_files: Iterable[tuple[str, str]], command_line: str, seed: int | None,
@@ -294,12 +291,7 @@ def report_files(variants: Sequence[CheckedSpec], *, bases: Sequence[CheckedSpec
     per variant ``<variant>.md`` / ``.html`` / ``.json`` (as ``formats`` asks), then the
     compare matrix ``matrix`` if given.  ``bases`` are base variants checked only to
     find flips (no report of their own)."""
-    from explorer.report.html import render_html
-    from explorer.report.json_out import report_json
-    from explorer.report.markdown import render_markdown, render_matrix
-
-    renderers = {"md": render_markdown, "html": render_html, "json": report_json}
-    unknown = [f for f in formats if f not in renderers]
+    unknown = [f for f in formats if f not in RENDERERS]
     if unknown:
         raise ValueError(f"unknown report format(s): {', '.join(unknown)} (expected {', '.join(FORMATS)})")
     pool = [*variants, *bases]
@@ -315,7 +307,7 @@ def report_files(variants: Sequence[CheckedSpec], *, bases: Sequence[CheckedSpec
         )
         inputs.append(report)
         for fmt in formats:
-            out[f"{safe_name(item.spec.variant)}.{fmt}"] = renderers[fmt](report)
+            out[f"{safe_name(item.spec.variant)}.{fmt}"] = RENDERERS[fmt](report)
     if matrix:
         links = {r.variant: tuple(f"{safe_name(r.variant)}.{fmt}" for fmt in formats) for r in inputs}
         name = title or Path(matrix).stem

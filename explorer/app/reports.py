@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from explorer.app.report_inputs import FORMATS, command_line, display_path, missing_bases, report_files
+from explorer.app.report_inputs import command_line, display_path, missing_bases, report_files
 from explorer.app.run import CheckedRun, RunOptions, check_specs
 from explorer.app.specs import UsageError, load_specs
 from explorer.report.files import safe_name, write_atomic
+from explorer.report.formats import FORMATS
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,11 @@ from typing import Iterator, NoReturn
 
 import typer
 
+from explorer.app import ENGINE_NAMES
 from explorer.app.specs import ParamError, SpecError, UsageError
-from explorer.engines.registry import NAMES
-from explorer.app.portfolio import AUTO
 from explorer.verdict import Unknown, Verdict
 
 EXIT_OK, EXIT_USAGE, EXIT_UNKNOWN, EXIT_VIOLATED, EXIT_SPEC = 0, 2, 3, 12, 150
-ENGINE_NAMES = (AUTO, *NAMES)
 ENGINE_HELP = ", ".join(ENGINE_NAMES[:-1]) + " or " + ENGINE_NAMES[-1] + "."
 
 

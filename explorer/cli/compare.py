@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-import tabulate as _tabulate
 import typer
 
 from explorer.app.run import RunOptions, check_specs
@@ -27,8 +26,8 @@ def compare(
 ) -> None:
     """Variants side by side: properties as rows, variants as columns."""
     check_engine(engine)
-    if tablefmt not in _tabulate.tabulate_formats:
-        fail(f"error: unknown table format {tablefmt!r}; expected one of: {', '.join(_tabulate.tabulate_formats)}", EXIT_USAGE)
+    if tablefmt not in table.TABLE_FORMATS:
+        fail(f"error: unknown table format {tablefmt!r}; expected one of: {', '.join(table.TABLE_FORMATS)}", EXIT_USAGE)
     params = parse_params(param)
     options = RunOptions(engine=engine, bound=bound, timeout_s=timeout,
                          params=tuple(sorted(params.items())), jobs=jobs, vacuity=False)

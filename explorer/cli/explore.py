@@ -7,11 +7,10 @@ from typing import List, Optional
 
 import typer
 
+from explorer.app.explore import explore_spec
 from explorer.app.jobs import describe
 from explorer.app.specs import load_specs
 from explorer.cli.common import EXIT_OK, EXIT_UNKNOWN, exit_codes, parse_params, progress_printer
-from explorer.engines.base import Options
-from explorer.engines.explicit import explore as explore_model
 from explorer.report.explore import explore_json, explore_text
 
 
@@ -24,7 +23,7 @@ def explore(
     """State-space statistics by exhaustive search: states, per depth, diameter, deadlocks, dead steps."""
     with exit_codes():
         loaded = load_specs([spec], parse_params(param))[0]
-    result = explore_model(loaded.model, Options(timeout_s=timeout, progress=progress_printer(not json_output)))
+    result = explore_spec(loaded, timeout, progress_printer(not json_output))
     if sys.stderr.isatty() and not json_output:
         sys.stderr.write("\r" + " " * 100 + "\r")
     typer.echo(explore_json(result) if json_output else explore_text(result, loaded.path, describe(loaded.params)), nl=False)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from explorer.lang import ast
 from explorer.lang.errors import SpecError
-from explorer.lang.scope import Bindings, ByName, Scope
+from explorer.lang.scope import Scope
+from explorer.lang.values import Bindings, ByName
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from explorer import ir
 from explorer.ir import BoolSort, EnumSort, Model, Sort, Walker
 from explorer.ir.readable import Implies, In, Readable
 from explorer.lang import ast
-from explorer.lang.scope import Bindings, ByName
+from explorer.lang.values import Bindings, ByName
 
 # Precedence levels of grammar.lark, loosest first: what an operand must bind at least
 # as tightly as, not to need parentheses.

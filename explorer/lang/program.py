@@ -10,6 +10,7 @@ declaration (a parameter's default, say).
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -68,9 +69,11 @@ class _Reader:
 
 
 def _relative(to_file: str, path: str) -> str:
+    """``path`` (as an include or extends names it) from the folder of ``to_file``,
+    normalised, so that messages and traces name each file one way."""
     if to_file == PRELUDE_NAME:
         return path
-    return str((Path(to_file).parent / path))
+    return os.path.normpath(Path(to_file).parent / path)
 
 
 def load_program(path: str) -> Program:

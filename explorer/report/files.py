@@ -8,6 +8,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from explorer.report.formats import FORMATS, RENDERERS
 from explorer.report.inputs import ReportInput
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -52,21 +53,12 @@ def write_report(
 ) -> list[Path]:
     """Write ``<variant>.md`` / ``<variant>.html`` / ``<variant>.json`` into ``directory``
     (created if missing); returns the paths written, in ``formats`` order."""
-    from explorer.report.html import render_html
-    from explorer.report.json_out import report_json
-    from explorer.report.markdown import render_markdown
-
-    renderers = {
-        "md": render_markdown,
-        "html": render_html,
-        "json": report_json,
-    }
-    unknown = [f for f in formats if f not in renderers]
+    unknown = [f for f in formats if f not in RENDERERS]
     if unknown:
-        raise ValueError(f"unknown report format(s): {', '.join(unknown)} (expected md, html, json)")
+        raise ValueError(f"unknown report format(s): {', '.join(unknown)} (expected {', '.join(FORMATS)})")
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     return [
-        write_atomic(directory / f"{safe_name(report.variant)}.{fmt}", renderers[fmt](report))
+        write_atomic(directory / f"{safe_name(report.variant)}.{fmt}", RENDERERS[fmt](report))
         for fmt in formats
     ]

@@ -11,8 +11,7 @@ from html import escape
 from explorer.report.inputs import ReportInput, verdict_class
 from explorer.report.markdown import reproducibility_rows
 from explorer.report.svg import sequence_chart
-from explorer.report.table import matrix_cell
-from explorer.report.text import state_count, verdict_text
+from explorer.report.phrases import matrix_cell, state_count, verdict_text
 from explorer.verdict import Proved, Trace, Unknown, Verdict, Violated
 
 CSS = """

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Iterable
 
+from explorer.report.phrases import matrix_cell
 from explorer.verdict import Proved, Trace, TraceStep, Unknown, Verdict, Violated
 
 SCHEMA_VERSION = 1
@@ -103,8 +104,6 @@ def report_dict(report: "ReportInput") -> dict[str, Any]:
                               "command_line", "spec_hashes": {path: sha256}}}}
 
     Without ``report.timings`` every ``time_s`` is null and ``platform`` is empty."""
-    from explorer.report.table import matrix_cell
-
     m, r = report.model, report.reproducibility
     out = results_dict(report.verdicts, report.timings)
     out["report"] = {

@@ -7,8 +7,7 @@ from tabulate import tabulate
 from typing import Mapping, Sequence
 
 from explorer.report.inputs import ReportInput
-from explorer.report.table import matrix_cell
-from explorer.report.text import state_count, verdict_text
+from explorer.report.phrases import matrix_cell, state_count, verdict_text
 from explorer.verdict import Proved, Trace, Unknown, Verdict, Violated
 
 

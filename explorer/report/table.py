@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Sequence
 
-from tabulate import tabulate
+from tabulate import tabulate, tabulate_formats
 
 from explorer.report.inputs import verdict_class
-from explorer.report.text import verdict_text
-from explorer.verdict import HoldsUpTo, Proved, Verdict, Violated
+from explorer.report.phrases import matrix_cell, verdict_text
+from explorer.verdict import Verdict
 
 VERDICT_HEADERS = ("variant", "property", "verdict", "depth", "engine", "time (s)")
+TABLE_FORMATS: tuple[str, ...] = tuple(tabulate_formats)
+"""What ``--tablefmt`` takes: every format tabulate knows."""
 
 
 def verdict_rows(verdicts: Iterable[Verdict]) -> list[list[Any]]:
@@ -37,27 +39,6 @@ def verdict_table(verdicts: Iterable[Verdict], tablefmt: str = "simple") -> str:
 
 
 # --------------------------------------------------------------------------- compare
-
-
-def matrix_cell(verdict: Verdict | None, with_time: bool = False) -> str:
-    """``✗ depth 7``, ``✓ proved``, ``✓ ≤ 20``, ``? unknown``; for a reach goal
-    ``✓ reached at 9``, ``✗ unreached ≤ 20``, ``✗ unreachable``.  ``with_time`` appends
-    `` (0.42 s)``.  An absent verdict is the empty string."""
-    if verdict is None:
-        return ""
-    outcome = verdict.outcome
-    reach = verdict.kind == "reach"
-    if isinstance(outcome, Violated):
-        text = f"✓ reached at {outcome.depth}" if reach else f"✗ depth {outcome.depth}"
-    elif isinstance(outcome, HoldsUpTo):
-        text = f"✗ unreached ≤ {outcome.bound}" if reach else f"✓ ≤ {outcome.bound}"
-    elif isinstance(outcome, Proved):
-        text = "✗ unreachable" if reach else "✓ proved"
-    else:
-        text = "? unknown"
-    if with_time:
-        text += f" ({verdict.time_s:.2f} s)"
-    return text
 
 
 def _order(items: Iterable[str]) -> list[str]:

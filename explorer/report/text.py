@@ -1,12 +1,11 @@
-"""Terminal text: verdict phrases and counterexamples as kernel call-chain traces.
-
-Only ``explorer.verdict`` and the standard library are used here; the verdict table lives
-in ``explorer.report.table``.
-"""
+"""Terminal text: counterexamples as kernel call-chain traces, and what ``explorer check``
+prints (the verdict table of ``table``, then the traces, then the warnings)."""
 
 from __future__ import annotations
 
-from explorer.verdict import HoldsUpTo, Proved, Trace, TraceStep, Unknown, Verdict, Violated
+from explorer.report.phrases import proof_text, verdict_text
+from explorer.report.table import verdict_table
+from explorer.verdict import Proved, Trace, TraceStep, Verdict, Violated
 
 ELLIPSIS = "…"
 CHAIN_SEP = " > "
@@ -14,55 +13,6 @@ DIM = "\x1b[2m"
 RED = "\x1b[31m"
 BOLD = "\x1b[1m"
 RESET = "\x1b[0m"
-
-STATE_COUNT_KEYS = ("states", "reachable_states", "distinct_states")
-
-
-def state_count(verdict: Verdict) -> int | None:
-    """The number of states an explicit search visited, if the engine recorded it."""
-    for key in STATE_COUNT_KEYS:
-        value = verdict.stats.get(key)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    return None
-
-
-def proof_text(verdict: Verdict) -> str:
-    """What backs a proof: ``pdr, invariant checked``, ``k-induction, k=4, checked``,
-    ``explicit, 1234 states``."""
-    outcome = verdict.outcome
-    assert isinstance(outcome, Proved)
-    cert = outcome.certificate
-    checked = "checked" if cert.checked else "unchecked"
-    if outcome.method == "explicit" or cert.kind in ("explicit", "exhaustive"):
-        count = state_count(verdict)
-        states = f"{count} states" if count is not None else "exhaustive"
-        return f"explicit, {states}, {checked}"
-    if cert.kind == "k-induction":
-        k = f"k={cert.k}, " if cert.k is not None else ""
-        return f"{outcome.method}, {k}{checked}"
-    return f"{outcome.method}, {cert.kind} {checked}"
-
-
-def verdict_text(verdict: Verdict) -> str:
-    """The verdict as a phrase: ``VIOLATED at depth 7``, ``holds up to bound 20``,
-    ``proved (pdr, invariant checked)``, ``unknown (timeout after 5 s; holds up to 12)``;
-    for a reach goal ``reached at depth 9``, ``unreached up to bound 20``,
-    ``unreachable (proved)``."""
-    outcome = verdict.outcome
-    reach = verdict.kind == "reach"
-    if isinstance(outcome, Violated):
-        return f"reached at depth {outcome.depth}" if reach else f"VIOLATED at depth {outcome.depth}"
-    if isinstance(outcome, HoldsUpTo):
-        return f"unreached up to bound {outcome.bound}" if reach else f"holds up to bound {outcome.bound}"
-    if isinstance(outcome, Proved):
-        return "unreachable (proved)" if reach else f"proved ({proof_text(verdict)})"
-    assert isinstance(outcome, Unknown)
-    if outcome.bound > 0:
-        held = "unreached up to" if reach else "holds up to"
-        return f"unknown ({outcome.reason}; {held} {outcome.bound})"
-    return f"unknown ({outcome.reason})"
-
 
 def headline(verdict: Verdict) -> str:
     """``VIOLATED at depth 5`` or, for a reach goal's witness, ``REACHED at depth 9``."""
@@ -209,8 +159,6 @@ def check_text(
 ) -> str:
     """What ``explorer check`` prints: the verdict table, then every trace, then (if
     ``warnings``) one ``warning: variant: property: text`` line per verdict warning."""
-    from explorer.report.table import verdict_table
-
     out = verdict_table(verdicts, tablefmt=tablefmt) + "\n"
     traces = traces_text(
         verdicts, description, show_location=show_location, chain_width=chain_width, color=color

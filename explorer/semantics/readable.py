@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from explorer import ir
 from explorer.ir import BoolSort, Expr, IntSort, Model
-from explorer.ir.readable import Readable, atom
+from explorer.ir.readable import atom
 from explorer.semantics.reference import evaluate
 
 

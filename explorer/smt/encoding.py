@@ -31,7 +31,7 @@ from typing import Sequence
 import z3
 
 from explorer import ir
-from explorer.ir import Action, Expr, Model, Sort
+from explorer.ir import Action, BoolSort, Expr, IntSort, Model, Sort
 from explorer.smt.from_z3 import FromZ3
 from explorer.smt.terms import EncodeError, SortEncoding, Term, Z3Terms, unsigned_bits
 
@@ -283,14 +283,6 @@ class Encoding:
 
     # ------------------------------------------------------------------ back to IR
 
-    def state_read(self, i: int) -> ir.Read:
-        """The IR read of element ``i``."""
-        element = self.elements[i]
-        if element.index is None:
-            return ir.Read(element.var, None, element.sort)
-        variable = self.model.var(element.var)
-        return ir.Read(element.var, ir.Const(variable.index, element.index), element.sort)
-
     def to_ir(self, formula: z3.ExprRef, state: Sequence[z3.ExprRef] | None = None) -> Expr:
         """A z3 formula over the constants ``state`` (frame 0 by default) as an IR Expr.
 
@@ -298,4 +290,4 @@ class Encoding:
         prints in invariants): ``and or not => xor ite = distinct < <= > >= + - *`` with
         numeric coefficients.  Raises EncodeError on anything else.
         """
-        return FromZ3(self, state if state is not None else self.state(0)).convert(formula)
+        return FromZ3(self.model, state if state is not None else self.state(0)).convert(formula)

@@ -9,16 +9,14 @@ keeps a printed invariant in the spec's own idiom.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 import z3
 
 from explorer import ir
-from explorer.ir import EnumSort, Expr, IntSort
+from explorer.ir import EnumSort, Expr, IntSort, Model
+from explorer.ir.readable import element_read
 from explorer.smt.terms import EncodeError
-
-if TYPE_CHECKING:
-    from explorer.smt.encoding import Encoding
 
 _INT = IntSort(-(1 << 30), 1 << 30)
 """The sort given to arithmetic that leaves every element's sort (sums in invariants)."""
@@ -27,8 +25,8 @@ _INT = IntSort(-(1 << 30), 1 << 30)
 class FromZ3:
     """z3 formulas over one frame's constants back as IR expressions."""
 
-    def __init__(self, enc: "Encoding", state: Sequence[z3.ExprRef]):
-        self.enc = enc
+    def __init__(self, model: Model, state: Sequence[z3.ExprRef]):
+        self.model = model
         self.index = {c.get_id(): i for i, c in enumerate(state)}
         self.memo: dict[int, Expr] = {}
 
@@ -41,7 +39,7 @@ class FromZ3:
     def _cmp_free(self, f: z3.ExprRef) -> Expr:
         # a non-Boolean term outside a comparison: only a constant, an element or an ite
         if f.get_id() in self.index:
-            return self.enc.state_read(self.index[f.get_id()])
+            return element_read(self.model, self.index[f.get_id()])
         if z3.is_int_value(f):
             v = f.as_long()
             return ir.Const(IntSort(v, v), v)
@@ -56,7 +54,7 @@ class FromZ3:
         if z3.is_false(f):
             return ir.FALSE
         if f.get_id() in self.index:
-            return self.enc.state_read(self.index[f.get_id()])
+            return element_read(self.model, self.index[f.get_id()])
         kind = f.decl().kind() if z3.is_app(f) else None
         args = [f.arg(i) for i in range(f.num_args())] if z3.is_app(f) else []
         if kind == z3.Z3_OP_AND:
@@ -130,7 +128,7 @@ class FromZ3:
             c = linear[key]
             if c < 0:
                 raise EncodeError("negative coefficient in a sum")
-            terms += [self.enc.state_read(key)] * c
+            terms += [element_read(self.model, key)] * c
         const = linear.get(None, 0)
         if const < 0:
             raise EncodeError("negative constant in a sum")

@@ -23,7 +23,7 @@ import z3
 
 from explorer.ir import Expr, Model, Property
 from explorer.smt.encoding import Encoding
-from explorer.smt.smt2 import Smt2Error, parse_invariant
+from explorer.smt.smt2 import Smt2Error, invariant_smt2, parse_invariant
 
 
 def _unsat(what: str, *facts: z3.BoolRef, ctx: z3.Context, timeout_ms: int | None,
@@ -117,3 +117,9 @@ def check_k_inductive(model: Model, prop: Property, k: int,
     # the binary action selector: another encoding than the engine's one-hot one
     enc = _fresh("bv", model, selector="binary")
     return check_k_induction(model, prop, k, enc, _ms(timeout_s))
+
+
+def expr_smt2(model: Model, invariant: Expr) -> str:
+    """An IR invariant as self-contained SMT-LIB text (for other tools to re-check)."""
+    enc = _fresh("int", model)
+    return invariant_smt2(enc, enc.expr(invariant, 0))

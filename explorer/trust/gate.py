@@ -31,7 +31,9 @@ from explorer.engines.base import (
 from explorer.ir import Model, Property
 from explorer.ir.readable import Readable, clause_conjuncts, conjunction, conjuncts
 from explorer.semantics.readable import simplify
-from explorer.trust.certify import check_invariant_expr, check_invariant_smt2, check_k_inductive
+from explorer.trust.certify import (
+    check_invariant_expr, check_invariant_smt2, check_k_inductive, expr_smt2,
+)
 from explorer.trust.exhaustive import RecheckTimeout, recheck_states
 from explorer.verdict import Certificate, HoldsUpTo, Outcome, Proved, Unknown, Violated
 
@@ -122,14 +124,17 @@ def _invariant(model: Model, prop: Property, method: str, certificate: Invariant
         return None if timeout_s is None else max(0.001, timeout_s - (time.monotonic() - start))
 
     ok, message = True, ""
+    smt2 = certificate.smt2
     if certificate.smt2:  # the engine's own formula, as it travels
         ok, message = check_invariant_smt2(model, prop, certificate.smt2, remaining())
     if ok and readable is not None:
-        ok, message = check_invariant_expr(model, prop, conjunction(readable), remaining())
+        printed = conjunction(readable)
+        ok, message = check_invariant_expr(model, prop, printed, remaining())
         if not ok:
             message = f"the invariant as printed: {message}"
+        smt2 = expr_smt2(model, printed)
     stats = {"recheck_s": time.monotonic() - start}
     if not ok:
         return Judgement(Unknown(f"certificate failed re-check: {message}"), stats=stats)
-    proved = Proved(method, Certificate("invariant", "", checked=True, smt2=certificate.smt2))
+    proved = Proved(method, Certificate("invariant", "", checked=True, smt2=smt2))
     return Judgement(proved, readable, stats)

@@ -69,10 +69,12 @@ from explorer.ir.readable import clause_conjuncts, conjunction
 from explorer.verdict import Unknown
 
 
-def reachable(model: Model, prop: Property, options: Options, fast: semantics.Compiled,
+def reachable(model: Model, prop: Property, options: Options,
+              fast: semantics.Compiled | None = None,
               ) -> tuple[EngineResult | None, list[tuple[int, ...]], dict[str, Any]]:
     """The reachable states by the explicit engine's search, or the claim that ends the
     run (a counterexample, a timeout, an evaluation error)."""
+    fast = fast or semantics.Compiled(model)
     run = Search(model, fast, prop, options).run()
     info = {"states": len(run.parent), "search_s": run.time_s,
             "diameter": max(len(run.per_depth) - 1, 0)}

@@ -1,0 +1,14 @@
+"""``explorer explore``: the state-space statistics of one spec, by exhaustive search."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from explorer.engines.base import Options
+from explorer.engines.explicit import ExploreResult, explore
+from explorer.lang import Spec
+
+
+def explore_spec(spec: Spec, timeout_s: float | None,
+                 progress: Callable[[dict], None] | None = None) -> ExploreResult:
+    return explore(spec.model, Options(timeout_s=timeout_s, progress=progress))

@@ -1,0 +1,235 @@
+"""Spec expressions to IR expressions, one method per syntax node.
+
+A name is resolved in the bindings of the call it appears in (a ``fn`` parameter stands
+for its argument, passed by name), then as ``none``, ``prev``/``next`` in a context
+switch, ``current``, ``this_cpu``, an enum member, a parameter or a variable.  ``def``s
+are expanded in place; quantifiers over finite sorts become conjunctions or
+disjunctions; ``running(t)`` and ``t at f`` ask the runtime state (``lower.runtime``).
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Callable
+
+from explorer import ir
+from explorer.ir import EnumSort, IntSort
+from explorer.lang import ast
+from explorer.lang.errors import SpecError
+from explorer.lang.values import NONE, Bindings, ByName, Ground, Value, Writes, _NoneValue
+
+
+class Expressions:
+    """The expression half of ``Scope`` (which inherits it): one method per syntax node,
+    over the names, sorts and places ``Scope`` holds."""
+
+    def lower(self, expr: ast.Expr, bindings: Bindings, ground: Ground, writes: Writes | None = None) -> Value:
+        method = getattr(self, "_" + type(expr).__name__.lower())
+        return method(expr, bindings, ground, writes)
+
+    def _intlit(self, expr: ast.IntLit, bindings, ground, writes) -> Value:
+        return ir.Const(IntSort(expr.value, expr.value), expr.value)
+
+    def _versioned(self, expr: ast.Versioned, bindings, ground, writes) -> Value:
+        found = self.members.get(expr.name)
+        versions = self.versions.get(found[0].name, 1) if found else 1
+        if found is None or versions == 1:
+            raise SpecError(f"{expr.name}@{expr.version}: {expr.name} is not a member of a versioned enum", expr.span)
+        if not 0 <= expr.version < versions:
+            raise SpecError(f"{found[0].name} has versions 0..{versions - 1}", expr.span)
+        sort, value = found
+        return ir.Const(sort, value + expr.version)
+
+    def _version_table(self, expr: ast.Call, bindings, ground, writes, result) -> Value:
+        """owner(d), version(d), bump(d) on a versioned enum, as a table over its values."""
+        self._arity(expr, 1)
+        value = self.lower(expr.args[0], bindings, ground, writes)
+        sort = None if isinstance(value, _NoneValue) else value.sort
+        versions = self.versions.get(sort.name, 0) if isinstance(sort, EnumSort) else 0
+        if not versions:
+            raise SpecError(f"{expr.name}() takes a value of a versioned enum (enum … versions N)", expr.args[0].span)
+        out_sort = IntSort(0, versions - 1) if expr.name == "version" else sort
+        if isinstance(value, ir.Const):
+            return ir.Const(out_sort, result(value.value, versions))
+        table: ir.Expr = ir.Const(out_sort, result(sort.size - 1, versions))
+        for member in range(sort.size - 2, -1, -1):
+            table = ir.ite(ir.eq(value, ir.Const(sort, member)), ir.Const(out_sort, result(member, versions)), table)
+        return table
+
+    def _boollit(self, expr: ast.BoolLit, bindings, ground, writes) -> Value:
+        return ir.const_bool(expr.value)
+
+    def _name(self, expr: ast.Name, bindings, ground, writes) -> Value:
+        name = expr.name
+        bound = bindings.get(name)
+        if isinstance(bound, ir.Const):
+            return bound
+        if isinstance(bound, ByName):
+            value = self.lower(bound.expr, bound.bindings, ground, writes)
+            return value if bound.sort is None else self.coerce(value, bound.sort, expr.span)
+        if name == "none":
+            return NONE
+        if name in ("prev", "next") and ground.switch is not None:
+            return ir.Const(self.task_sort, ground.switch[name == "next"])
+        if name == "current":
+            if ground.current is None:
+                raise SpecError("current is only defined in code (a thread, a handler, context_switch)", expr.span)
+            return ir.Const(self.task_sort, ground.current)
+        if name == "this_cpu":
+            return ir.Const(self.cpu_sort, self.this_cpu(expr.span, ground, "this_cpu"))
+        if name in self.members:
+            sort, value = self.members[name]
+            return ir.Const(sort, value)
+        if name in self.params:
+            return self.params[name]
+        if name in self.vars:
+            return self.read(self.place(expr, bindings, ground, writes), writes)
+        raise SpecError(f"unknown name {name}", expr.span)
+
+    def _field(self, expr: ast.Field, bindings, ground, writes) -> Value:
+        return self.read(self.place(expr, bindings, ground, writes), writes)
+
+    def _index(self, expr: ast.Index, bindings, ground, writes) -> Value:
+        return self.read(self.place(expr, bindings, ground, writes), writes)
+
+    def _unary(self, expr: ast.Unary, bindings, ground, writes) -> Value:
+        return ir.not_(self.boolean(expr.arg, bindings, ground, writes))
+
+    def _binary(self, expr: ast.Binary, bindings, ground, writes) -> Value:
+        op = expr.op
+        if op in ("&&", "||", "==>"):
+            left = self.boolean(expr.left, bindings, ground, writes)
+            right = self.boolean(expr.right, bindings, ground, writes)
+            if op == "&&":
+                return ir.and_(left, right)
+            if op == "||":
+                return ir.or_(left, right)
+            return ir.implies(left, right)
+        left_value = self.lower(expr.left, bindings, ground, writes)
+        right_value = self.lower(expr.right, bindings, ground, writes)
+        if op in ("==", "!="):
+            left, right = self.unify(left_value, right_value, expr.span)
+            result = ir.eq(left, right)
+            return result if op == "==" else ir.not_(result)
+        left = self._integer(left_value, expr.left)
+        right = self._integer(right_value, expr.right)
+        if op == "+":
+            return ir.add(left, right, IntSort(left.sort.lo + right.sort.lo, left.sort.hi + right.sort.hi))
+        if op == "-":
+            return ir.sub(left, right, IntSort(left.sort.lo - right.sort.hi, left.sort.hi - right.sort.lo))
+        if op == "<":
+            return ir.lt(left, right)
+        if op == "<=":
+            return ir.le(left, right)
+        if op == ">":
+            return ir.lt(right, left)
+        if op == ">=":
+            return ir.le(right, left)
+        raise SpecError(f"unknown operator {op}", expr.span)
+
+    def _integer(self, value: Value, expr: ast.Expr) -> ir.Expr:
+        if isinstance(value, _NoneValue) or not isinstance(value.sort, IntSort):
+            found = "none" if isinstance(value, _NoneValue) else value.sort.name
+            raise SpecError(f"expected an integer, found a {found}", expr.span)
+        return value
+
+    def _cond(self, expr: ast.Cond, bindings, ground, writes) -> Value:
+        cond = self.boolean(expr.cond, bindings, ground, writes)
+        then, else_ = self.unify(
+            self.lower(expr.then, bindings, ground, writes),
+            self.lower(expr.else_, bindings, ground, writes), expr.span,
+        )
+        if isinstance(then.sort, IntSort) and then.sort != else_.sort:
+            merged = IntSort(min(then.sort.lo, else_.sort.lo), max(then.sort.hi, else_.sort.hi))
+            return ir.ite(cond, _retype(then, merged), _retype(else_, merged))
+        return ir.ite(cond, then, else_)
+
+    def _inset(self, expr: ast.InSet, bindings, ground, writes) -> Value:
+        elem = self.lower(expr.elem, bindings, ground, writes)
+        tests = []
+        for member in expr.members:
+            left, right = self.unify(elem, self.lower(member, bindings, ground, writes), member.span)
+            tests.append(ir.eq(left, right))
+        return ir.or_(*tests)
+
+    def _is(self, expr: ast.Is, bindings, ground, writes) -> Value:
+        if not (isinstance(expr.left, ast.Name) and isinstance(bindings.get(expr.left.name), ByName)
+                and bindings[expr.left.name].by_ref):
+            raise SpecError("the left side of `is` must be a & parameter (or an event's argument)", expr.left.span)
+        left = self.place(expr.left, bindings, ground, writes)
+        right = self.place(expr.right, bindings, ground, writes)
+        if left.var.name != right.var.name:
+            return ir.FALSE
+        if left.index is None:
+            return ir.TRUE
+        return ir.eq(left.index, right.index)
+
+    def _at(self, expr: ast.At, bindings, ground, writes) -> Value:
+        task = self.coerce(self.lower(expr.task, bindings, ground, writes), self.task_sort, expr.task.span)
+        assert self.at_predicate is not None
+        return self._over_tasks(task, lambda t: self.at_predicate(t, expr.region, expr.span))
+
+    def _over_tasks(self, task: ir.Expr, predicate: Callable[[int], ir.Expr]) -> ir.Expr:
+        if isinstance(task, ir.Const):
+            return predicate(task.value)
+        return ir.or_(*(ir.and_(ir.eq(task, ir.Const(self.task_sort, t)), predicate(t)) for t in self.task_sort.values()))
+
+    def _quantifier(self, expr: ast.Quantifier, bindings, ground, writes) -> Value:
+        sort = self.sort(expr.sort)
+        cases = []
+        for value in sort.values():
+            inner = dict(bindings)
+            inner[expr.var] = ir.Const(sort, value)
+            cases.append(self.boolean(expr.body, inner, ground, writes))
+        return ir.and_(*cases) if expr.quant == "forall" else ir.or_(*cases)
+
+    def _call(self, expr: ast.Call, bindings, ground, writes) -> Value:
+        name = expr.name
+        if name == "in_interrupt":
+            self._arity(expr, 0)
+            return ir.const_bool(ground.context == "irq")
+        if name == "interrupted_user_mode":
+            self._arity(expr, 0)
+            return ground.interrupted_user if ground.context == "irq" else ir.FALSE
+        if name == "running":
+            self._arity(expr, 1)
+            task = self.coerce(self.lower(expr.args[0], bindings, ground, writes), self.task_sort, expr.args[0].span)
+            assert self.running_predicate is not None
+            return self._over_tasks(task, self.running_predicate)
+        if name in _VERSION_FUNCTIONS and name not in self.defs:
+            return self._version_table(expr, bindings, ground, writes, _VERSION_FUNCTIONS[name])
+        decl = self.defs.get(name)
+        if decl is None:
+            if name in self.fns:
+                raise SpecError(f"{name} is a fn (code), not a def: call it as a statement", expr.span)
+            raise SpecError(f"unknown function {name}", expr.span)
+        self._arity(expr, len(decl.params))
+        inner: dict = {}
+        for param, arg in zip(decl.params, expr.args):
+            inner[param.name] = ByName(arg, bindings, False, self.sort(param.sort))
+        value = self.lower(decl.body, inner, ground, writes)
+        return self.coerce(value, self.sort(decl.sort), expr.span)
+
+    def _arity(self, expr: ast.Call, count: int) -> None:
+        if len(expr.args) != count:
+            raise SpecError(f"{expr.name} takes {count} argument(s), given {len(expr.args)}", expr.span)
+
+
+_VERSION_FUNCTIONS = {
+    "owner": lambda value, n: value - value % n,
+    "version": lambda value, n: value % n,
+    "bump": lambda value, n: value - value % n + (value % n + 1) % n,
+}
+"""Built-ins on versioned data: whose data (as version 0), which version, the next one."""
+
+
+def _retype(expr: ir.Expr, sort: IntSort) -> ir.Expr:
+    if isinstance(expr, ir.Const):
+        return ir.Const(sort, expr.value)
+    return expr
+
+
+_MISSING = [t.__name__ for t in typing.get_args(ast.Expr)
+            if not hasattr(Expressions, "_" + t.__name__.lower())]
+if _MISSING:  # a node type of the syntax that lowering does not handle: fail at import
+    raise TypeError(f"expression lowering lacks {', '.join(_MISSING)}")

@@ -1,0 +1,317 @@
+"""Grounded actions: every step of every thread, context switch and interrupt handler,
+per CPU and per task (and per ``prev``/``next`` in a switch), with its kernel origin.
+
+Preemption and an interrupt *start* together with the first step of the code they run,
+and the code's last step also ends it (no extra step for control transfers).  What a
+kernel developer reads in a trace comes from here: each action's origin carries the CPU,
+the context, the call chain, the statement and the source line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from explorer import ir
+from explorer.ir import IntSort
+from explorer.lang import ast
+from explorer.lang.cfg import Frame, Graph, Path
+from explorer.lang.errors import SpecError
+from explorer.lang.lower.runtime import Runtime
+from explorer.lang.printer import expr_text, stmt_text
+from explorer.lang.program import Program
+from explorer.lang.scope import Scope
+from explorer.lang.values import Bindings, Ground, Writes
+
+
+@dataclass
+class _Effect:
+    """What one path does: its extra guard, its writes, where it leaves the context."""
+
+    guard: ir.Expr
+    updates: list[ir.Update]
+    next: int
+    node: int
+    range_ok: ir.Expr = ir.TRUE
+    asserts: list[tuple[str, ir.Expr, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Entry:
+    """An action and the calls whose first step it takes (for event properties)."""
+
+    action: str
+    guard: ir.Expr
+    ground: Ground
+    frames: tuple[Frame, ...]
+
+
+class Actions:
+    """Builds the model's actions, the step sites of assertions and range checks, and the
+    calls each action enters (for event properties)."""
+
+    def __init__(self, program: Program, scope: Scope, rt: Runtime, preempt: ast.PreemptDecl | None):
+        self.program = program
+        self.scope = scope
+        self.rt = rt
+        self.decls = program.decls
+        self.tasks = rt.tasks
+        self.graphs = rt.graphs
+        self.sched = rt.sched
+        self.handlers = rt.handlers
+        self.handler_graphs = rt.handler_graphs
+        self.preempt = preempt
+        self.actions: list[ir.Action] = []
+        self.entries: list[_Entry] = []
+        self.sites: dict[str, list[ir.StepSite]] = {}
+
+    @property
+    def cpus(self) -> range:
+        return range(self.scope.cpu_sort.size)
+
+    def _of(self, kind):
+        return [d for d in self.decls if isinstance(d, kind)]
+
+    def lower(self) -> None:
+        for task, (name, _) in enumerate(self.tasks):
+            for cpu in self.cpus:
+                self._thread_actions(task, name, cpu)
+        if self.sched is not None:
+            for cpu in self.cpus:
+                for prev in range(len(self.tasks)):
+                    for nxt in range(len(self.tasks)):
+                        if prev != nxt:
+                            self._sched_actions(cpu, prev, nxt)
+        for decl in self.handlers:
+            for cpu in self.cpus:
+                for task in range(len(self.tasks)):
+                    self._handler_actions(decl, cpu, task)
+
+    def _add(self, guard: ir.Expr, updates: list[ir.Update], graph: Graph, node: int, ground: Ground,
+             context: str, path: Path | None, statement: str | None = None,
+             effect: _Effect | None = None, frames: tuple[Frame, ...] = ()) -> None:
+        """Record one action (unless its guard is false) with its origin and its sites."""
+        if effect is not None:
+            guard_without_range = guard
+            guard = ir.and_(guard, effect.range_ok)
+        if guard == ir.FALSE:
+            return
+        origin = self._origin(graph, node, ground, context, statement)
+        label = origin.chain[-1] if origin.chain else context
+        name = f"{context}@{origin.cpu}#{len(self.actions)}:{label}"
+        if origin.span is not None:
+            name += f":{origin.span.line}"
+        self.actions.append(ir.Action(name, guard, tuple(updates), origin))
+        if effect is not None:
+            for prop, when, message in effect.asserts:
+                self.sites.setdefault(prop, []).append(ir.StepSite(name, ir.and_(guard, when), message))
+            if effect.range_ok != ir.TRUE:
+                bad = ir.and_(guard_without_range, ir.not_(effect.range_ok))
+                if bad != ir.FALSE:
+                    self.sites.setdefault("bounds", []).append(
+                        ir.StepSite(name, bad, f"{origin.statement} leaves the range of its variable"))
+        if path is not None:
+            frames = frames + graph.entered(path)
+        if frames:
+            self.entries.append(_Entry(name, guard, ground, frames))
+
+    def _origin(self, graph: Graph, node_id: int, ground: Ground, context: str, statement: str | None) -> ir.Origin:
+        node = graph.nodes[node_id]
+        chain = node.chain
+        cpu = self.scope.cpu_sort.members[ground.cpu]
+        task = None if ground.current is None else self.scope.task_sort.members[ground.current]
+        if node.kind != "step":
+            return ir.Origin(context, cpu, chain, statement or "", None, "", task)
+        span = node.span
+        text = stmt_text(node.stmt, node.bindings)
+        citation = self._comment(span)
+        innermost = node.stack[-1] if node.stack else None
+        if (innermost is not None and not innermost.is_label and innermost.call is not None
+                and _is_primitive(self.scope.fns[innermost.name])):
+            # A one-statement function (preempt_disable(), copy_fpregs_to_fpstate(x)) is a
+            # primitive: the trace shows the call, as the kernel source reads.
+            text = stmt_text(innermost.call, innermost.caller_bindings or {})
+            chain = chain[:-1]
+            citation = self._comment(innermost.call.span) or citation
+            span = innermost.call.span
+        return ir.Origin(context, cpu, chain, statement or text, span, citation, task)
+
+    def _comment(self, span: ast.Span) -> str:
+        lines = self.program.lines.get(span.file, [])
+        if not 0 < span.line <= len(lines):
+            return ""
+        line = lines[span.line - 1]
+        at = line.find("//", span.column - 1)
+        return line[at + 2:].strip() if at >= 0 else ""
+
+    def _effect(self, graph: Graph, path: Path, ground: Ground) -> _Effect:
+        """Guard and updates of a path: its decisions, then its step (if it ends in one)."""
+        scope = self.scope
+        conds = []
+        for node_id, taken in path.decisions:
+            node = graph.nodes[node_id]
+            cond = scope.boolean(node.cond, node.bindings, ground)
+            conds.append(cond if taken else ir.not_(cond))
+        end = graph.nodes[path.end]
+        effect = _Effect(ir.and_(*conds), [], path.end, path.end)
+        if end.kind == "end":
+            effect.next = graph.end
+            return effect
+        effect.next = end.next
+        if isinstance(end.stmt, ast.CallStmt):
+            return effect  # schedule(): what it does is the context switch it starts
+        writes = Writes()
+        self._execute(end.stmt, end.bindings, ground, writes, effect, graph, end.stack)
+        effect.updates = [ir.Update(p.var.name, p.index, v) for p, v in writes.log]
+        return effect
+
+    def _execute(self, stmt: ast.Stmt, bindings: Bindings, ground: Ground, writes: Writes,
+                 effect: _Effect, graph: Graph, stack: tuple[Frame, ...]) -> None:
+        scope = self.scope
+        if isinstance(stmt, ast.Assign):
+            place = scope.place(stmt.target, bindings, ground, writes)
+            value = scope.coerce(scope.lower(stmt.value, bindings, ground, writes), place.var.sort, stmt.value.span)
+            sort = place.var.sort
+            if isinstance(sort, IntSort) and not (sort.lo <= value.sort.lo and value.sort.hi <= sort.hi):
+                effect.range_ok = ir.and_(effect.range_ok, ir.le(ir.Const(sort, sort.lo), value),
+                                          ir.le(value, ir.Const(sort, sort.hi)))
+            writes.log.append((place, value))
+        elif isinstance(stmt, ast.Assert):
+            prop = stmt.property or "assert"
+            if prop not in self._declared_properties():
+                raise SpecError(f"assert names property {prop}, which is not declared (property {prop} \"…\")", stmt.span)
+            cond = scope.boolean(stmt.cond, bindings, ground, writes)
+            effect.asserts.append((prop, ir.not_(cond), f"assertion fails: {expr_text(stmt.cond, bindings)}"))
+        elif isinstance(stmt, ast.Skip):
+            pass
+        elif isinstance(stmt, ast.Atomic):
+            for inner in stmt.body:
+                self._execute(inner, bindings, ground, writes, effect, graph, stack)
+        elif isinstance(stmt, ast.CallStmt) and stmt.name != "schedule":
+            frame, body, inner_bindings = graph.inline(stmt, stack, bindings)
+            for inner in body:
+                self._execute(inner, inner_bindings, ground, writes, effect, graph, stack + (frame,))
+        else:
+            raise SpecError("an atomic block holds assignments, asserts, skips and calls only", stmt.span)
+
+    def _declared_properties(self) -> set[str]:
+        names = {d.name for d in self._of(ast.PropertyDecl) if d.kind == "assertions"}
+        return names | {"assert"}
+
+    def _finishes(self, graph: Graph, location: int) -> bool:
+        """From here the code ends with no further step and no condition."""
+        paths = graph.paths(location)
+        return len(paths) == 1 and paths[0].end == graph.end and not paths[0].decisions
+
+    # ------------------------------------------------------------------ threads
+
+    def _thread_actions(self, task: int, name: str, cpu: int) -> None:
+        if not self.scope.params["migration"].value and task % self.scope.cpu_sort.size != cpu:
+            return
+        graph = self.graphs[name]
+        ground = Ground("thread", cpu, task)
+        running = ir.and_(self.rt.mode_is(cpu, "task"), self.rt.is_("current", cpu, task))
+        pc = f"{name}.pc"
+        for location, value in self.rt.pc_loc[name].items():
+            if location == graph.end:
+                continue
+            at = ir.and_(running, self.rt.is_(pc, None, value))
+            for path in graph.paths(location):
+                node = graph.nodes[path.end]
+                if node.kind == "step" and isinstance(node.stmt, ast.CallStmt):
+                    self._schedule_actions(task, name, cpu, graph, path, at, ground)
+                    continue
+                effect = self._effect(graph, path, ground)
+                target = graph.end if self._finishes(graph, effect.next) else effect.next
+                updates = effect.updates + [self.rt.set(pc, None, self.rt.pc_loc[name][target])]
+                statement = None if node.kind == "step" else "(thread exits)"
+                self._add(ir.and_(at, effect.guard), updates, graph, path.end, ground, name, path, statement, effect)
+        if self.sched is not None and self.preempt is not None:
+            when = self.scope.boolean(self.preempt.when, {}, ground)
+            for nxt in range(len(self.tasks)):
+                if nxt != task:
+                    self._switch_start(cpu, task, nxt, ir.and_(running, when), [], ())
+
+    def _schedule_actions(self, task, name, cpu, graph, path, at, ground) -> None:
+        """``schedule()``: switch to a runnable task, or go on if there is none."""
+        if self.sched is None:
+            raise SpecError("schedule() needs fn context_switch(prev, next)", graph.nodes[path.end].span)
+        effect = self._effect(graph, path, ground)
+        after = [self.rt.set(f"{name}.pc", None, self.rt.pc_loc[name][effect.next])]
+        guard = ir.and_(at, effect.guard)
+        others = [t for t in range(len(self.tasks)) if t != task]
+        for nxt in others:
+            self._switch_start(cpu, task, nxt, guard, after, graph.entered(path))
+        idle = ir.and_(guard, *(ir.not_(self.rt.runnable(t, cpu)) for t in others))
+        self._add(idle, after, graph, path.end, ground, name, None, "schedule() (nothing else to run)")
+
+    # ------------------------------------------------------------------ context switch
+
+    def _switch_start(self, cpu: int, prev: int, nxt: int, guard: ir.Expr, before: list[ir.Update],
+                      frames: tuple[Frame, ...]) -> None:
+        """Preemption or schedule(): the switch starts with its first step."""
+        graph = self.sched
+        ground = Ground("sched", cpu, prev, switch=(prev, nxt))
+        start = ir.and_(guard, self.rt.runnable(nxt, cpu))
+        enter = self.rt.set_mode(cpu, "sched") + [self.rt.set("sched_prev", cpu, prev), self.rt.set("sched_next", cpu, nxt)]
+        for path in graph.paths(graph.entry):
+            effect = self._effect(graph, path, ground)
+            updates = before + enter + effect.updates + self._sched_continue(cpu, nxt, effect.next)
+            statement = None if graph.nodes[path.end].kind == "step" else f"context switch to {self.scope.task_sort.members[nxt]}"
+            self._add(ir.and_(start, effect.guard), updates, graph, path.end, ground, "sched", path, statement, effect, frames)
+
+    def _sched_continue(self, cpu: int, nxt: int, location: int) -> list[ir.Update]:
+        graph = self.sched
+        if location == graph.end or self._finishes(graph, location):
+            return ([self.rt.set("current", cpu, nxt)] + self.rt.set_mode(cpu, "task")
+                    + [self.rt.set("sched_pc", cpu, 0), self.rt.set("sched_prev", cpu, 0), self.rt.set("sched_next", cpu, 0)])
+        return [self.rt.set("sched_pc", cpu, self.rt.sched_loc[location])]
+
+    def _sched_actions(self, cpu: int, prev: int, nxt: int) -> None:
+        graph = self.sched
+        ground = Ground("sched", cpu, prev, switch=(prev, nxt))
+        base = ir.and_(self.rt.mode_is(cpu, "sched"), self.rt.is_("sched_prev", cpu, prev), self.rt.is_("sched_next", cpu, nxt),
+                       self.rt.is_("current", cpu, prev))
+        for location, value in self.rt.sched_loc.items():
+            at = ir.and_(base, self.rt.is_("sched_pc", cpu, value))
+            for path in graph.paths(location):
+                effect = self._effect(graph, path, ground)
+                updates = effect.updates + self._sched_continue(cpu, nxt, effect.next)
+                statement = None if graph.nodes[path.end].kind == "step" else f"finish_task_switch: current = {self.scope.task_sort.members[nxt]}"
+                self._add(ir.and_(at, effect.guard), updates, graph, path.end, ground, "sched", path, statement, effect)
+
+    # ------------------------------------------------------------------ interrupts
+
+    def _handler_actions(self, decl: ast.HandlerDecl, cpu: int, task: int) -> None:
+        graph = self.handler_graphs[decl.name]
+        ground = Ground("irq", cpu, task, self.rt.user_mode(task))
+        rule = next(d for d in self._of(ast.InterruptDecl) if d.kind == decl.kind)
+        allowed = ir.and_(self.scope.boolean(rule.when, {}, Ground("thread", cpu, task)),
+                          self.scope.boolean(decl.when, {}, ground))
+        running = ir.and_(self.rt.mode_is(cpu, "task"), self.rt.is_("current", cpu, task))
+        for path in graph.paths(graph.entry):
+            if graph.nodes[path.end].kind == "end":
+                continue  # the handler did nothing: no step
+            effect = self._effect(graph, path, ground)
+            updates = self.rt.set_mode(cpu, decl.kind) + effect.updates + self._irq_continue(decl, cpu, effect.next)
+            self._add(ir.and_(running, allowed, effect.guard), updates, graph, path.end, ground, decl.name, path, None, effect)
+        inside = ir.and_(self.rt.mode_is(cpu, decl.kind), self.rt.is_("current", cpu, task))
+        for (handler, location), value in self.rt.irq_loc.items():
+            if handler != decl.name:
+                continue
+            at = ir.and_(inside, self.rt.is_("irq_pc", cpu, value))
+            for path in graph.paths(location):
+                effect = self._effect(graph, path, ground)
+                updates = effect.updates + self._irq_continue(decl, cpu, effect.next)
+                statement = None if graph.nodes[path.end].kind == "step" else "irq_exit"
+                self._add(ir.and_(at, effect.guard), updates, graph, path.end, ground, decl.name, path, statement, effect)
+
+    def _irq_continue(self, decl: ast.HandlerDecl, cpu: int, location: int) -> list[ir.Update]:
+        graph = self.handler_graphs[decl.name]
+        if location == graph.end or self._finishes(graph, location):
+            return self.rt.set_mode(cpu, "task") + [self.rt.set("irq_pc", cpu, 0)]
+        return [self.rt.set("irq_pc", cpu, self.rt.irq_loc[(decl.name, location)])]
+
+
+def _is_primitive(decl: ast.FnDecl) -> bool:
+    """A function that is one step (``preempt_disable()``, ``copy_fpregs_to_fpstate(x)``)."""
+    return len(decl.body) == 1 and isinstance(decl.body[0], (ast.Assign, ast.Assert, ast.Skip, ast.Atomic))

@@ -1,0 +1,146 @@
+"""The state lowering adds to a spec's own: ``current`` per CPU, the CPU modes, and a
+program counter per task, per CPU's context switch and per CPU's interrupt handler.
+
+Each program counter's values are named after the spec location a context stopped at
+(``vcpu_run:114``), so a proof's invariant can be read against the spec.
+"""
+
+from __future__ import annotations
+
+from explorer import ir
+from explorer.ir import EnumSort
+from explorer.lang import ast
+from explorer.lang.cfg import Graph
+from explorer.lang.errors import SpecError
+from explorer.lang.scope import Scope
+
+
+class Runtime:
+    def __init__(self, scope: Scope, tasks: list[tuple[str, ast.ThreadDecl]], graphs: dict[str, Graph],
+                 sched: Graph | None, handlers: list[ast.HandlerDecl],
+                 handler_graphs: dict[str, Graph], modes: list[str]):
+        self.scope = scope
+        self.tasks = tasks
+        self.graphs = graphs
+        self.sched = sched
+        self.handlers = handlers
+        self.handler_graphs = handler_graphs
+        self.modes = modes
+        self.pc_loc: dict[str, dict[int, int]] = {}
+        self.sched_loc: dict[int, int] = {}
+        self.irq_loc: dict[tuple[str, int], int] = {}
+        self.variables = self._variables()
+        self.vars = {v.name: v for v in self.variables}
+
+    @property
+    def cpus(self) -> range:
+        return range(self.scope.cpu_sort.size)
+
+    def _variables(self) -> list[ir.StateVar]:
+        tasks, cpus = self.scope.task_sort, self.scope.cpu_sort
+        current = ir.StateVar("current", tasks, cpus, tuple((c,) for c in self.cpus), "index")
+        mode_sort = EnumSort("Mode", tuple(self.modes))
+        runtime = [current]
+        if len(self.modes) > 1:
+            runtime.append(ir.StateVar("cpu_mode", mode_sort, cpus, tuple((0,) for _ in self.cpus), "index", hidden=True))
+        for name, _ in self.tasks:
+            graph = self.graphs[name]
+            locations = graph.locations() + [graph.end]
+            self.pc_loc[name] = {}
+            names = _location_names(graph, locations, self._cite_name)
+            for value, node in enumerate(dict.fromkeys(locations)):
+                self.pc_loc[name][node] = value
+            sort = EnumSort(f"{name}.pc", tuple(names[n] for n in dict.fromkeys(locations)))
+            runtime.append(ir.StateVar(f"{name}.pc", sort, None, ((0,),), "scalar", hidden=True))
+        if self.sched is not None:
+            locations = [n for n in self.sched.locations() if n not in (self.sched.entry, self.sched.end)]
+            names = _location_names(self.sched, locations, self._cite_name)
+            self.sched_loc = {node: i + 1 for i, node in enumerate(locations)}
+            sort = EnumSort("sched.pc", ("idle",) + tuple(names[n] for n in locations))
+            runtime.append(ir.StateVar("sched_pc", sort, cpus, tuple((0,) for _ in self.cpus), "index", hidden=True))
+            runtime.append(ir.StateVar("sched_prev", tasks, cpus, tuple((0,) for _ in self.cpus), "index", hidden=True))
+            runtime.append(ir.StateVar("sched_next", tasks, cpus, tuple((0,) for _ in self.cpus), "index", hidden=True))
+        if self.handlers:
+            members = ["idle"]
+            for decl in self.handlers:
+                graph = self.handler_graphs[decl.name]
+                locations = [n for n in graph.locations() if n not in (graph.entry, graph.end)]
+                names = _location_names(graph, locations, self._cite_name)
+                for node in locations:
+                    self.irq_loc[(decl.name, node)] = len(members)
+                    members.append(f"{decl.name}:{names[node]}")
+            runtime.append(ir.StateVar("irq_pc", EnumSort("irq.pc", tuple(members)), cpus, tuple((0,) for _ in self.cpus), "index", hidden=True))
+        return runtime
+
+    def _cite_name(self, graph: Graph, node_id: int) -> str:
+        node = graph.nodes[node_id]
+        where = node.chain[-1] if node.chain else graph.name
+        return f"{where}:{node.span.line}"
+
+    def read(self, var: str, index: int | None = None) -> ir.Expr:
+        v = self.vars[var]
+        return ir.Read(var, None if index is None else ir.Const(v.index, index), v.sort)
+
+    def set(self, var: str, index: int | None, value: int) -> ir.Update:
+        v = self.vars[var]
+        return ir.Update(var, None if index is None else ir.Const(v.index, index), ir.Const(v.sort, value))
+
+    def is_(self, var: str, index: int | None, value: int) -> ir.Expr:
+        return ir.eq(self.read(var, index), ir.Const(self.vars[var].sort, value))
+
+    def mode_is(self, cpu: int, mode: str) -> ir.Expr:
+        if "cpu_mode" not in self.vars:
+            return ir.TRUE
+        return self.is_("cpu_mode", cpu, self.modes.index(mode))
+
+    def set_mode(self, cpu: int, mode: str) -> list[ir.Update]:
+        if "cpu_mode" not in self.vars:
+            return []
+        return [self.set("cpu_mode", cpu, self.modes.index(mode))]
+
+    def running(self, task: int) -> ir.Expr:
+        return ir.or_(*(self.is_("current", c, task) for c in self.cpus))
+
+    def at(self, task: int, region: str, span: ast.Span) -> ir.Expr:
+        known = region in self.scope.fns or any(
+            g.mentions(region) for g in list(self.graphs.values()) + list(self.handler_graphs.values()))
+        if not known:
+            raise SpecError(f"unknown function or label {region}", span)
+        name = self.scope.task_sort.members[task]
+        graph = self.graphs[name]
+        return ir.or_(*(self.is_(f"{name}.pc", None, value)
+                        for node, value in self.pc_loc[name].items() if graph.inside(node, region)))
+
+    def user_mode(self, task: int) -> ir.Expr:
+        name = self.scope.task_sort.members[task]
+        graph = self.graphs[name]
+        return ir.or_(*(self.is_(f"{name}.pc", None, value)
+                        for node, value in self.pc_loc[name].items() if graph.nodes[node].user))
+
+    def runnable(self, task: int, cpu: int) -> ir.Expr:
+        """Task ``task`` may be switched in on ``cpu``: not running, not being switched in elsewhere."""
+        if not self.scope.params["migration"].value and task % self.scope.cpu_sort.size != cpu:
+            return ir.FALSE
+        name = self.scope.task_sort.members[task]
+        conds = [ir.not_(self.is_("current", c, task)) for c in self.cpus]
+        conds.append(ir.not_(self.is_(f"{name}.pc", None, self.pc_loc[name][self.graphs[name].end])))
+        for c in self.cpus:
+            if c != cpu:
+                conds.append(ir.not_(ir.and_(self.mode_is(c, "sched"), self.is_("sched_next", c, task))))
+        return ir.and_(*conds)
+
+
+def _location_names(graph: Graph, locations: list[int], cite) -> dict[int, str]:
+    names: dict[int, str] = {}
+    used: dict[str, int] = {}
+    for node in locations:
+        if node == graph.entry:
+            base = "entry"
+        elif node == graph.end:
+            base = "exited"
+        else:
+            base = cite(graph, node)
+        count = used.get(base, 0)
+        used[base] = count + 1
+        names[node] = base if count == 0 else f"{base}#{count + 1}"
+    return names

@@ -1,0 +1,89 @@
+"""What lowering carries around: the grounding of an action, by-name arguments, the
+``none`` literal, variables, assignable places and a step's writes so far.
+
+Lowering grounds every action on its CPU and its current task, so inside code
+``this_cpu`` and ``current`` are constants and ``current.fpu`` is a fixed element.
+Function arguments are passed by name: a parameter stands for the argument's expression,
+evaluated where the parameter is used.  Within one step (an ``atomic`` block) a read sees
+the step's earlier writes, which is how sequential statements become one parallel update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Union
+
+from explorer import ir
+from explorer.ir import EnumSort, Sort
+from explorer.lang import ast
+
+
+@dataclass(frozen=True)
+class Ground:
+    """What is fixed for the action being lowered."""
+
+    context: str
+    """``thread``, ``sched``, ``irq``, ``global`` (properties) or ``init``."""
+    cpu: int | None = None
+    current: int | None = None
+    interrupted_user: ir.Expr = ir.FALSE
+    switch: tuple[int, int] | None = None
+    """In a context switch: (prev, next), what the runtime passes to context_switch."""
+
+
+@dataclass(frozen=True)
+class ByName:
+    """A function argument, passed by name: the caller's expression in the caller's scope."""
+
+    expr: ast.Expr
+    bindings: "Bindings"
+    by_ref: bool
+    sort: Sort | None
+
+
+Bindings = Mapping[str, Union[ByName, ir.Const]]
+
+
+class _NoneValue:
+    """The literal ``none``, whose sort (``Task?`` or ``Cpu?``) comes from the other side."""
+
+
+NONE = _NoneValue()
+Value = Union[ir.Expr, _NoneValue]
+
+
+@dataclass(frozen=True)
+class VarInfo:
+    scope: str
+    var: ir.StateVar
+    span: ast.Span | None
+
+
+@dataclass(frozen=True)
+class Place:
+    """An assignable element: a variable and its index (None for a scalar)."""
+
+    var: ir.StateVar
+    index: ir.Expr | None
+
+
+@dataclass
+class Writes:
+    """The writes a step has made so far, in order."""
+
+    log: list[tuple[Place, ir.Expr]] = field(default_factory=list)
+
+    def read(self, place: Place) -> ir.Expr:
+        value: ir.Expr = ir.Read(place.var.name, place.index, place.var.sort)
+        for written, new in self.log:
+            if written.var.name != place.var.name:
+                continue
+            if place.index is None:
+                value = new
+            else:
+                value = ir.ite(ir.eq(place.index, written.index), new, value)
+        return value
+
+
+def option_of(sort: EnumSort) -> EnumSort:
+    return EnumSort(sort.name + "?", ("none",) + sort.members)

@@ -1,1 +1,0 @@
-check tests/specs/mini.kp --engine explicit --json -j 1 --property wanpeng

@@ -1,1 +1,0 @@
-check specs/kvm_fpu/v4.14.kp specs/kvm_fpu/v4.15.kp --engine explicit -P softirq_fpu=false -P own_kernel_fpu=false -P vcpu_sleep=false -P other_sleep=false -j 1 --property integrity --property no_loss --property wanpeng

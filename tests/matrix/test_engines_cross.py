@@ -1,0 +1,149 @@
+"""Engines keep each other honest: on generated models every engine gives the same verdict,
+BMC and explicit search give the same shortest counterexample length, every counterexample
+replays on the concrete semantics, and every proof's certificate re-checks.
+
+Models come two ways: drawn at the IR level (tests/strategies.py), and drawn as spec text
+that goes through the whole pipeline (parser, lowering, engines).
+"""
+
+from __future__ import annotations
+
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+
+from support.strategies import models
+
+from explorer import semantics
+from explorer.engines import Options, bmc, explicit, kinduction, pdr
+from explorer.lang import load_spec
+from explorer.ir import Model
+from explorer.verdict import HoldsUpTo, Proved, Unknown, Violated
+from support.gate import checked
+
+TIMEOUT = 20.0
+
+
+def _replays(model: Model, prop, trace) -> None:
+    applied = len(trace.states) - 1
+    again = semantics.replay(model, prop, trace.raw_states[0], trace.actions[:applied])
+    assert again.actions == trace.actions
+    assert again.raw_states == trace.raw_states
+
+
+def agree(model: Model) -> None:
+    """All engines on every property of ``model``, with explicit search as the reference."""
+    for prop in model.properties:
+        reference = checked(explicit.check, model, prop, Options(timeout_s=TIMEOUT)).outcome
+        if isinstance(reference, Unknown):
+            continue
+        bound = (reference.depth if isinstance(reference, Violated) else 0) + 12
+        options = Options(bound=bound, timeout_s=TIMEOUT)
+        outcomes = {
+            "bmc": checked(bmc.check, model, prop, options).outcome,
+            "kind": checked(kinduction.check, model, prop, options).outcome,
+            "pdr": checked(pdr.check, model, prop, options).outcome,
+        }
+        if isinstance(reference, Violated):
+            _replays(model, prop, reference.trace)
+            for name, outcome in outcomes.items():
+                if isinstance(outcome, Unknown):
+                    continue
+                assert isinstance(outcome, Violated), f"{name} disagrees on {prop.name}: {outcome}"
+                _replays(model, prop, outcome.trace)
+            assert outcomes["bmc"].depth == reference.depth, "BMC and explicit disagree on the shortest depth"
+            if isinstance(outcomes["kind"], Violated):
+                assert outcomes["kind"].depth == reference.depth
+        else:
+            assert isinstance(reference, Proved) and reference.certificate.checked
+            assert isinstance(outcomes["bmc"], HoldsUpTo), f"bmc disagrees on {prop.name}"
+            for name in ("kind", "pdr"):
+                outcome = outcomes[name]
+                # no proof within the bound (k-induction) or in time is not a disagreement
+                assert not isinstance(outcome, Violated), f"{name} disagrees on {prop.name}: {outcome}"
+                if isinstance(outcome, Proved):
+                    assert outcome.certificate.checked, f"{name}'s certificate was not re-checked"
+            assert isinstance(outcomes["pdr"], (Proved, Unknown)), f"pdr gave {outcomes['pdr']}"
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models())
+def test_all_engines_agree_on_generated_ir_models(model):
+    agree(model)
+
+
+@pytest.mark.slow
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models(max_actions=8, depth=3))
+def test_all_engines_agree_on_many_generated_ir_models(model):
+    agree(model)
+
+
+# ----------------------------------------------------------------------------- spec text
+
+NAMES = ("a", "b", "c")
+
+
+@st.composite
+def spec_texts(draw) -> str:
+    """A small random spec: two tasks over a shared enum, a per-CPU register, a counter,
+    preemption, an optional softirq, assertions and an invariant."""
+    lines = [
+        "enum Data { garbage, a, b, c }",
+        "percpu var regs: Data = current.data",
+        "task var data: Data = garbage",
+        "task var buf: Data = garbage",
+        "var n: 0..2 = 0",
+        "var flag: bool = false",
+        "fn save(dst: &Data) { dst = regs }",
+        "fn restore(src: Data) { regs = src }",
+        "fn context_switch(prev: Task, next: Task) {",
+        "    " + draw(st.sampled_from(["save(prev.buf)", "skip"])),
+        "    " + draw(st.sampled_from(["restore(next.buf)", "skip", "if flag { restore(next.buf) } else { skip }"])),
+        "}",
+    ]
+
+    def statement(owner: str) -> str:
+        return draw(st.sampled_from([
+            f"assert mine: regs == {owner}",
+            "save(current.buf)",
+            "restore(current.buf)",
+            f"regs = {owner}",
+            "flag = !flag",
+            "if n < 2 { n = n + 1 } else { n = 0 }",
+            "preempt_disable()",
+            "preempt_enable()",
+            "either { skip } or { flag = true }",
+            f"if regs == {owner} {{ skip }} else {{ restore(current.buf) }}",
+        ]))
+
+    for task, owner in (("t1", "a"), ("t2", "b")):
+        body = [statement(owner) for _ in range(draw(st.integers(1, 4)))]
+        if any("preempt_disable" in s for s in body) and not any("preempt_enable" in s for s in body):
+            body.append("preempt_enable()")
+        lines.append(f"thread {task} with data = {owner}, buf = {owner} {{")
+        lines.append("    loop {")
+        lines.extend(f"        {s}" for s in body)
+        lines.append("    }")
+        lines.append("}")
+    if draw(st.booleans()):
+        lines.append("softirq noise when " + draw(st.sampled_from(["true", "flag", "n == 1"]))
+                     + " { " + draw(st.sampled_from(["regs = c", "save(current.buf)", "n = 0"])) + " }")
+    lines.append('property mine "tasks find their own data"')
+    lines.append("property kept: always " + draw(st.sampled_from([
+        "n <= 2", "regs[cpu0] != garbage", "(exists t: Task :: t.buf == a) || regs[cpu0] == a",
+        "!(flag && n == 2)",
+    ])))
+    lines.append("property no_save_of_c: never save(d) when regs == c")
+    lines.append("reach both: flag && n == 1")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(spec_texts())
+def test_all_engines_agree_on_generated_specs(tmp_path, text):
+    path = tmp_path / "random.kp"
+    path.write_text(text)
+    agree(load_spec(str(path)).model)
