@@ -1,4 +1,4 @@
-"""Verdicts: what an engine established about one property, as plain data.
+"""Verdicts: what the trust gate established about one property, as plain data.
 
 A verdict holds no z3 object and no IR expression, only strings, numbers and tuples, so
 that it can cross a process boundary (parallel jobs), be written as JSON and be rendered

@@ -1,4 +1,4 @@
-"""What a proof report is made from: plain data that the CLI fills in.
+"""What a proof report is made from: plain data that ``explorer.app`` fills in.
 
 The report layer never looks at a model or a spec; the caller summarises them here
 (state variables with their sorts, number of actions, parameters, interleaving sources)

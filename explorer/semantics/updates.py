@@ -24,22 +24,19 @@ class UpdateClosures:
 
     def action(self, action: Action) -> Fn:
         """The closure of ``action``'s updates."""
-        static: list[tuple[int, Expr]] = []
-        dynamic = False
+        slots: list[int | None] = []  # per update, its element (None: a dynamic index)
         for update in action.updates:
             if update.index is None or isinstance(update.index, Const):
                 index = None if update.index is None else update.index.value
                 try:
-                    slot = slot_of(self.model, update.var, index)
+                    slots.append(slot_of(self.model, update.var, index))
                 except EvaluationError as error:
                     return raiser(f"{action.name}: {error}")
-                static.append((slot, update.value))
             else:
-                dynamic = True
-        slots = [slot for slot, _ in static]
-        if not dynamic and len(set(slots)) == len(slots):
-            return self._static(action, static)
-        return self._general(action)
+                slots.append(None)
+        if None not in slots and len(set(slots)) == len(slots):
+            return self._static(action, [(slot, u.value) for slot, u in zip(slots, action.updates)])
+        return self._general(action, slots)
 
     def _checked_value(self, action: Action, slot: int, value: Expr) -> Fn:
         """A closure giving the raw field bits (unshifted) of ``value`` stored in ``slot``."""
@@ -112,16 +109,11 @@ class UpdateClosures:
 
         return upd
 
-    def _general(self, action: Action) -> Fn:
+    def _general(self, action: Action, slots: list[int | None]) -> Fn:
         """Sequential updates (dynamic indices, or one element written twice)."""
         writers: list[Callable[[int], tuple[int, int]]] = []
-        for update in action.updates:
-            if update.index is None or isinstance(update.index, Const):
-                index = None if update.index is None else update.index.value
-                try:
-                    slot = slot_of(self.model, update.var, index)
-                except EvaluationError as error:
-                    return raiser(f"{action.name}: {error}")
+        for update, slot in zip(action.updates, slots):
+            if slot is not None:
                 writers.append(self._static_writer(action, slot, update.value))
             else:
                 writers.append(self._dynamic_writer(action, update.var,
