@@ -135,12 +135,22 @@ class Verdict:
     stats: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     doc: str = ""
+    vacuity: str = ""
+    """Why a property that holds checks nothing ("": it does check something): none of
+    its sites is left in the code, or none is ever reached."""
+
+    @property
+    def vacuous(self) -> bool:
+        """It holds, but only because its checks never run: not a pass."""
+        return bool(self.vacuity) and self.kind != "reach" and isinstance(self.outcome, (HoldsUpTo, Proved))
 
     @property
     def name(self) -> str:
-        """The verdict word: violated / holds / proved / unknown, or, for a reach goal,
-        reached / unreached / unreachable."""
+        """The verdict word: violated / holds / proved / vacuous / unknown, or, for a reach
+        goal, reached / unreached / unreachable."""
         outcome = self.outcome
+        if self.vacuous:
+            return "vacuous"
         if self.kind == "reach":
             if isinstance(outcome, Violated):
                 return "reached"
@@ -162,6 +172,12 @@ class Verdict:
         if self.kind == "reach":
             return isinstance(self.outcome, (HoldsUpTo, Proved))
         return isinstance(self.outcome, Violated)
+
+    @property
+    def passed(self) -> bool:
+        """A clean pass: it holds (to the bound, or proved) and not vacuously, or a reach goal
+        is reached."""
+        return not self.failed and not self.vacuous and not isinstance(self.outcome, Unknown)
 
     @property
     def depth(self) -> int | None:

@@ -78,8 +78,16 @@ def run_job(job: Job, progress: Callable[[dict], None] | None = None) -> Verdict
     return Verdict(
         spec=job.spec, variant=spec.variant, property=prop.name, kind=prop.kind,
         outcome=decided.outcome, engine=decided.engine, bound=job.bound,
-        time_s=deadline.elapsed(), stats=decided.stats, doc=prop.doc,
+        time_s=deadline.elapsed(), stats=decided.stats, doc=prop.doc, vacuity=no_sites(prop),
     )
+
+
+def no_sites(prop: Property) -> str:
+    """Why ``prop`` checks nothing whatever the engine finds ("" if it may check something)."""
+    if prop.sited and not prop.sites:
+        return ("none of its sites is left in the code (each lies after an `assume` that is "
+                "false, or where a parameter removes it)")
+    return ""
 
 
 def _plain(stats: dict) -> dict:

@@ -89,7 +89,8 @@ def check_specs(selection: Sequence[tuple[Spec, str]], options: RunOptions,
     def checked(spec: Spec) -> CheckedSpec:
         found = vacuity.get(spec.path)
         if found is None:
-            return CheckedSpec(spec, tuple(verdicts[spec.path]))
-        return CheckedSpec(spec, tuple(with_vacuity(verdicts[spec.path], found)), found.notes)
+            return CheckedSpec(spec, tuple(verdicts[spec.path]), spec.warnings)
+        return CheckedSpec(spec, tuple(with_vacuity(verdicts[spec.path], found)),
+                           spec.warnings + found.notes)
 
     return CheckedRun(tuple(checked(s) for s in specs), tuple(checked(s) for s in extra))

@@ -10,7 +10,7 @@ timeout as the checks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from explorer.engines.base import Options
 from explorer.engines.explicit import explore
@@ -20,10 +20,12 @@ from explorer.verdict import Verdict
 
 @dataclass(frozen=True)
 class Vacuity:
-    """Per property its warnings, and the notes about the spec as a whole."""
+    """Per property its warnings, the properties that check nothing (with why), and the
+    notes about the spec as a whole."""
 
     per_property: dict[str, tuple[str, ...]]
     notes: tuple[str, ...]
+    vacuous: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ def vacuity(spec: Spec, timeout_s: float | None) -> Vacuity:
         return Vacuity({}, (f"vacuity not checked: the state space was not explored within {timeout_s} s",))
     never = set(result.actions_never_enabled)
     per_property: dict[str, tuple[str, ...]] = {}
+    vacuous: dict[str, str] = {}
     for prop in model.properties:
         places: dict[str, bool] = {}
         for site in prop.sites:
@@ -56,7 +59,7 @@ def vacuity(spec: Spec, timeout_s: float | None) -> Vacuity:
             continue
         unreached = [where for where, reached in places.items() if not reached]
         if len(unreached) == len(places):
-            per_property[prop.name] = (f"holds vacuously: none of its {len(places)} site(s) is ever reached",)
+            vacuous[prop.name] = f"none of its {len(places)} site(s) is ever reached"
         elif unreached:
             per_property[prop.name] = ("site(s) never reached: " + "; ".join(sorted(unreached)),)
     by_place: dict[str, list[bool]] = {}
@@ -65,12 +68,14 @@ def vacuity(spec: Spec, timeout_s: float | None) -> Vacuity:
             where = f"{action.origin.span} ({action.origin.statement})"
             by_place.setdefault(where, []).append(action.name not in never)
     dead = sorted((where for where, flags in by_place.items() if not any(flags)), key=_natural)
-    return Vacuity(per_property, tuple(f"step never reached: {where}" for where in dead))
+    return Vacuity(per_property, tuple(f"step never reached: {where}" for where in dead), vacuous)
 
 
 def with_vacuity(verdicts: list[Verdict], found: Vacuity) -> list[Verdict]:
-    """``verdicts`` with their vacuity warnings attached."""
-    return [replace(v, warnings=tuple(v.warnings) + found.per_property.get(v.property, ()))
+    """``verdicts`` with their vacuity warnings attached, and marked vacuous where their
+    property checks nothing."""
+    return [replace(v, warnings=tuple(v.warnings) + found.per_property.get(v.property, ()),
+                    vacuity=v.vacuity or found.vacuous.get(v.property, ""))
             for v in verdicts]
 
 

@@ -2,7 +2,7 @@
 
 Exit codes follow TLC and Apalache: 0 every property holds (to the bound, or proved)
 and every reach goal is reached; 12 a property is violated or a goal is not reached;
-3 a verdict is unknown (timeout, solver gave up); 150 an error in a spec; 2 a usage
+3 a verdict is unknown (timeout, solver gave up) or vacuous (the property checks nothing); 150 an error in a spec; 2 a usage
 error (unknown option or property, bad parameter, bound below 1).
 """
 
@@ -16,7 +16,7 @@ import typer
 
 from explorer.app import ENGINE_NAMES
 from explorer.app.specs import ParamError, SpecError, UsageError
-from explorer.verdict import Unknown, Verdict
+from explorer.verdict import Verdict
 
 EXIT_OK, EXIT_USAGE, EXIT_UNKNOWN, EXIT_VIOLATED, EXIT_SPEC = 0, 2, 3, 12, 150
 ENGINE_HELP = ", ".join(ENGINE_NAMES[:-1]) + " or " + ENGINE_NAMES[-1] + "."
@@ -71,6 +71,6 @@ def progress_printer(enabled: bool):
 def exit_code(verdicts: list[Verdict]) -> int:
     if any(v.failed for v in verdicts):
         return EXIT_VIOLATED
-    if any(isinstance(v.outcome, Unknown) for v in verdicts):
+    if not all(v.passed for v in verdicts):  # unknown, or vacuous
         return EXIT_UNKNOWN
     return EXIT_OK

@@ -27,9 +27,6 @@ from explorer.smt.encoding import EncodeError, Encoding
 from explorer.smt.smt2 import invariant_smt2
 from explorer.verdict import HoldsUpTo, Unknown
 
-_MAX_CEX_DEPTH = 100_000
-
-
 def invariant_of(model: Model, prop: Property, options: Options) -> tuple[str, Any, Encoding, z3.Fixedpoint]:
     """Run Spacer; returns (result, invariant over frame 0 or None, encoding, engine)."""
     enc = Encoding(model, "int", selector="binary")
@@ -46,13 +43,32 @@ def invariant_of(model: Model, prop: Property, options: Options) -> tuple[str, A
     fp.rule(inv(*s1), [inv(*s0), enc.ranges(0), enc.trans(0)])
     try:
         result = fp.query(z3.And(inv(*s0), enc.ranges(0), enc.bad(prop, 0)))
+        formula = _interpretation(fp.get_answer(), inv, s0) if result == z3.unsat else None
     except z3.Z3Exception as error:  # a timeout cancels the query with an exception
         message = error.value.decode() if isinstance(error.value, bytes) else str(error.value)
         return f"unknown: {message}", None, enc, fp
-    formula = None
-    if result == z3.unsat:
-        formula = z3.substitute_vars(fp.get_cover_delta(-1, inv), *s0)
+    except EncodeError as error:
+        return f"unknown: {error}", None, enc, fp
     return str(result), formula, enc, fp
+
+
+def _interpretation(answer: z3.ExprRef, inv: z3.FuncDeclRef, state) -> z3.ExprRef:
+    """Spacer's interpretation of ``Inv`` over the constants ``state``.
+
+    ``get_answer()`` gives ``ForAll(xs, Inv(xs) == body)``; ``get_cover_delta(-1, Inv)``,
+    read here before, is ``true`` when Spacer solved the query by preprocessing, so that
+    a safe model came back as an invariant that excludes nothing.
+    """
+    body = answer.body() if z3.is_quantifier(answer) else answer
+    if z3.is_eq(body) and z3.is_app(body.arg(0)) and body.arg(0).decl() == inv:
+        app, definition = body.arg(0), body.arg(1)
+        mapping = [None] * app.num_args()
+        for j in range(app.num_args()):
+            mapping[z3.get_var_index(app.arg(j))] = state[j]
+        return z3.substitute_vars(definition, *mapping)
+    if z3.is_app(body) and body.decl() == inv:  # Inv(xs) itself: no constraint at all
+        return z3.BoolVal(True, body.ctx)
+    raise EncodeError(f"Spacer's answer is no interpretation of Inv: {answer.sexpr()[:200]}")
 
 
 def check(model: Model, prop: Property, options: Options) -> EngineResult:
@@ -66,19 +82,22 @@ def check(model: Model, prop: Property, options: Options) -> EngineResult:
     result, formula, enc, fp = invariant_of(model, prop, options)
     stats["spacer_s"] = time.perf_counter() - start
     if result == "sat":
+        # Spacer's derivation is not decoded: a shortest counterexample comes from bmc,
+        # within the caller's bound and what is left of the caller's time
         remaining = None
         if options.timeout_s is not None:
             remaining = max(0.001, options.timeout_s - (time.perf_counter() - start))
-        found = bmc.check(model, prop, replace(options, bound=_MAX_CEX_DEPTH, timeout_s=remaining))
+        found = bmc.check(model, prop, replace(options, timeout_s=remaining))
         stats["counterexample_by"] = "bmc"
         stats["bmc"] = {k: v for k, v in found.stats.items() if k != "frame_times"}
         if isinstance(found.outcome, Found):
             return done(found.outcome)
-        if isinstance(found.outcome, HoldsUpTo):  # unreachable in practice
-            return done(Unknown(f"Spacer found the property violated, bmc found no "
-                                f"counterexample within {_MAX_CEX_DEPTH} steps"))
+        if isinstance(found.outcome, HoldsUpTo):
+            return done(Unknown(f"Spacer found the property violated, by a run deeper than the "
+                                f"bound {options.bound} (raise --bound to see it)",
+                                bound=options.bound))
         return done(Unknown(f"Spacer found the property violated; bmc could not build the "
-                            f"counterexample: {found.outcome.reason}"))
+                            f"counterexample: {found.outcome.reason}", bound=found.outcome.bound))
     if result != "unsat":
         why = result if result.startswith("unknown: ") else fp.reason_unknown()
         if options.timeout_s is not None and ("timeout" in why or "canceled" in why

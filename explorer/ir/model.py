@@ -132,6 +132,8 @@ class Property:
     sites: tuple[StepSite, ...] = ()
     text: str = ""
     span: Span | None = None
+    sited: bool = False
+    """Checked at step sites only (assertions, an event): with no site it checks nothing."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 from explorer.lang.errors import SpecError
 from explorer.lang.lower import Lowerer, ParamError
 from explorer.lang.program import load_program
+from explorer.lang.usage import check_usage
 from explorer.ir import Model
 
 __all__ = ["Spec", "SpecError", "ParamError", "load_spec"]
@@ -32,6 +33,8 @@ class Spec:
     """Every file read, with the SHA-256 of its text."""
     params: tuple[tuple[str, str, str], ...]
     """(name, value, default) of every parameter."""
+    warnings: tuple[str, ...] = ()
+    """What is probably a mistake but not an error (a function nothing calls)."""
 
 
 def load_spec(path: str, params: dict[str, str] | None = None) -> Spec:
@@ -39,6 +42,7 @@ def load_spec(path: str, params: dict[str, str] | None = None) -> Spec:
     program = load_program(path)
     lowerer = Lowerer(program, dict(params or {}))
     try:
+        warnings = check_usage(program)
         model = lowerer.run()
     except SpecError as err:
         if err.span is not None and err.source_line is None:
@@ -55,4 +59,5 @@ def load_spec(path: str, params: dict[str, str] | None = None) -> Spec:
         added=tuple(f"{kind} {name}" for kind, name in program.added),
         files=tuple(sorted(program.files.items())),
         params=tuple(lowerer.param_values),
+        warnings=warnings,
     )

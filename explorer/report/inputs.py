@@ -82,7 +82,8 @@ class ReportInput:
     timings: bool = True
     """Show times; without them a report is the same on every run and machine."""
     notes: tuple[str, ...] = ()
-    """Warnings about the spec as a whole (steps never reached, vacuity not checked)."""
+    """Warnings about the spec as a whole (steps never reached, vacuity not checked,
+    functions never called)."""
 
     @property
     def flips(self) -> tuple[Flip, ...]:
@@ -91,8 +92,8 @@ class ReportInput:
 
 def verdict_class(verdict: Verdict) -> str:
     """``ok`` (holds, proved, reached), ``fail`` (violated, unreached, unreachable) or
-    ``unknown``."""
-    if isinstance(verdict.outcome, Unknown):
+    ``unknown`` (no verdict, or a property that holds vacuously)."""
+    if isinstance(verdict.outcome, Unknown) or verdict.vacuous:
         return "unknown"
     return "fail" if verdict.failed else "ok"
 

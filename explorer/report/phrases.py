@@ -45,6 +45,8 @@ def verdict_text(verdict: Verdict) -> str:
     ``unreachable (proved)``."""
     outcome = verdict.outcome
     reach = verdict.kind == "reach"
+    if verdict.vacuous:
+        return f"VACUOUS: {verdict.vacuity}"
     if isinstance(outcome, Violated):
         return f"reached at depth {outcome.depth}" if reach else f"VIOLATED at depth {outcome.depth}"
     if isinstance(outcome, HoldsUpTo):
@@ -59,14 +61,16 @@ def verdict_text(verdict: Verdict) -> str:
 
 
 def matrix_cell(verdict: Verdict | None, with_time: bool = False) -> str:
-    """``✗ depth 7``, ``✓ proved``, ``✓ ≤ 20``, ``? unknown``; for a reach goal
+    """``✗ depth 7``, ``✓ proved``, ``✓ ≤ 20``, ``? unknown``, ``? vacuous``; for a reach goal
     ``✓ reached at 9``, ``✗ unreached ≤ 20``, ``✗ unreachable``.  ``with_time`` appends
     `` (0.42 s)``.  An absent verdict is the empty string."""
     if verdict is None:
         return ""
     outcome = verdict.outcome
     reach = verdict.kind == "reach"
-    if isinstance(outcome, Violated):
+    if verdict.vacuous:
+        text = "? vacuous"
+    elif isinstance(outcome, Violated):
         text = f"✓ reached at {outcome.depth}" if reach else f"✗ depth {outcome.depth}"
     elif isinstance(outcome, HoldsUpTo):
         text = f"✗ unreached ≤ {outcome.bound}" if reach else f"✓ ≤ {outcome.bound}"

@@ -2,10 +2,11 @@
 
 ``sorts="int"``: enums and bounded integers are z3 Ints (range constraints are the
 encoding's business); ``sorts="bv"``: enums are unsigned bit-vectors of
-``ceil(log2(size))`` bits, bounded integers signed bit-vectors wide enough that one
-addition or subtraction of two in-range values cannot wrap.  Booleans are z3 Bools in
+``ceil(log2(size))`` bits, bounded integers signed bit-vectors.  Booleans are z3 Bools in
 both.  Terms of different widths are extended to a common width before they are
-compared or combined.
+compared or combined, and every sum or difference is computed in as many bits as its
+interval (``explorer.ir.intervals``) needs: a chain of additions widens as it grows, so
+no term ever wraps.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Sequence
 import z3
 
 from explorer import ir
-from explorer.ir import BoolSort, EnumSort, IntSort, Model, Sort, Walker
+from explorer.ir import BoolSort, EnumSort, Intervals, IntSort, Model, Sort, Walker
 
 
 class EncodeError(Exception):
@@ -122,6 +123,14 @@ class SortEncoding:
 
         return ext(a), ext(b)
 
+    def widen(self, term: Term, width: int) -> Term:
+        """``term`` in at least ``width`` bits (extended by its signedness)."""
+        extra = width - term.z.size()
+        if extra <= 0:
+            return term
+        grown = z3.SignExt(extra, term.z) if term.signed else z3.ZeroExt(extra, term.z)
+        return Term(grown, term.signed)
+
     def eq(self, a: Term, b: Term) -> z3.BoolRef:
         a, b = self.align(a, b)
         return a.z == b.z
@@ -159,6 +168,7 @@ class Z3Terms(Walker[Term]):
         self.sorts = sorts
         self.state = state
         self.elements = model.elements
+        self.intervals = Intervals(model)
 
     def element(self, var: str, index: int | None) -> Term:
         i = self.model.slot(var, index)
@@ -208,8 +218,14 @@ class Z3Terms(Walker[Term]):
 
     def _arith(self, node: ir.Add | ir.Sub):
         a, b = self.sorts.align((yield node.left), (yield node.right))
-        if self.sorts.sorts == "bv" and not a.signed:  # arithmetic on enum values
-            a, b = Term(z3.ZeroExt(1, a.z), True), Term(z3.ZeroExt(1, b.z), True)
+        if self.sorts.sorts == "bv":
+            if not a.signed:  # arithmetic on enum values
+                a, b = Term(z3.ZeroExt(1, a.z), True), Term(z3.ZeroExt(1, b.z), True)
+            known = self.intervals.walk(node)
+            # one bit more than the operands when the interval is unknown: exact for one
+            # operation, and the interval is known for every read of a model variable
+            width = signed_bits(*known) if known is not None else a.z.size() + 1
+            a, b = self.sorts.widen(a, width), self.sorts.widen(b, width)
         z = a.z + b.z if isinstance(node, ir.Add) else a.z - b.z
         return Term(z, a.signed)
 

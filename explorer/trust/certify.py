@@ -11,7 +11,8 @@ solver state is reused):
   reachable states that excludes every bad one.
 * ``k-induction``: base, no bad state within k-1 steps of an initial state; step, no
   path of k steps through pairwise distinct in-range good states ends in a bad state.
-  Re-encoded with the binary action selector, not the engine's one-hot one.
+  Re-encoded over exact integers with the binary action selector, not the engine's
+  bit-vectors and one-hot selector.
 
 An invariant is re-checked as IR (re-encoded from scratch) or as SMT-LIB text
 (``explorer.smt.smt2``: each declared constant mapped to the element of the same name).
@@ -113,9 +114,10 @@ def check_invariant_smt2(model: Model, prop: Property, smt2: str,
 
 def check_k_inductive(model: Model, prop: Property, k: int,
                       timeout_s: float | None = None) -> tuple[bool, str]:
-    """Re-check that ``prop`` is ``k``-inductive with simple paths, with fresh solvers."""
-    # the binary action selector: another encoding than the engine's one-hot one
-    enc = _fresh("bv", model, selector="binary")
+    """Re-check that ``prop`` is ``k``-inductive with simple paths, with fresh solvers, over
+    exact integers and the binary action selector: not the engine's bit-vectors and one-hot
+    selector, so a flaw of that encoding cannot confirm itself."""
+    enc = _fresh("int", model, selector="binary")
     return check_k_induction(model, prop, k, enc, _ms(timeout_s))
 
 

@@ -47,10 +47,23 @@ class Judgement:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
+BUG = "(this is a bug)"
+"""Said of every claim the gate refuses: an engine claimed what is not so."""
+
+
 def judge(model: Model, prop: Property, result: EngineResult,
           timeout_s: float | None = None) -> Judgement:
-    """The verdict outcome ``result`` supports, after checking it (see the module doc)."""
-    claim = result.outcome
+    """The verdict outcome ``result`` supports, after checking it (see the module doc).
+    Never raises: a check that cannot even run gives ``Unknown`` too."""
+    try:
+        return _judge(model, prop, result.outcome, timeout_s)
+    except Exception as error:  # noqa: BLE001 - a claim the checks cannot read is refused
+        first = (str(error).strip().splitlines() or [""])[0][:200]
+        return Judgement(Unknown(f"internal error: the claim could not be checked: "
+                                 f"{type(error).__name__}: {first} {BUG}"))
+
+
+def _judge(model: Model, prop: Property, claim, timeout_s: float | None) -> Judgement:
     if isinstance(claim, Found):
         return Judgement(_replayed(model, prop, claim))
     if isinstance(claim, Safe):
@@ -58,7 +71,7 @@ def judge(model: Model, prop: Property, result: EngineResult,
     if isinstance(claim, (HoldsUpTo, Unknown)):
         return Judgement(claim)
     return Judgement(Unknown(f"internal error: an engine claimed {type(claim).__name__}, "
-                             "which is no claim (this is a bug)"))
+                             f"which is no claim {BUG}"))
 
 
 def _replayed(model: Model, prop: Property, claim: Found) -> Outcome:
@@ -66,7 +79,7 @@ def _replayed(model: Model, prop: Property, claim: Found) -> Outcome:
     try:
         return Violated(semantics.replay(model, prop, run.init, run.actions))
     except semantics.ReplayError as error:
-        return Unknown(f"internal error: a counterexample did not replay: {error}")
+        return Unknown(f"internal error: a counterexample did not replay: {error} {BUG}")
 
 
 def _proof(model: Model, prop: Property, claim: Safe, timeout_s: float | None) -> Judgement:
@@ -76,13 +89,13 @@ def _proof(model: Model, prop: Property, claim: Safe, timeout_s: float | None) -
     if isinstance(certificate, KInductionCertificate):
         ok, message = check_k_inductive(model, prop, certificate.k, timeout_s)
         if not ok:
-            return Judgement(Unknown(f"certificate failed re-check: {message}"))
+            return Judgement(_refused(claim.method, message))
         text = f"{prop.name} is {certificate.k}-inductive with simple paths"
         return Judgement(Proved(claim.method, Certificate("k-induction", text, certificate.k, True)))
     if isinstance(certificate, InvariantCertificate):
         return _invariant(model, prop, claim.method, certificate, timeout_s)
     return Judgement(Unknown(f"internal error: a proof by {claim.method} with a certificate "
-                             f"of no known kind ({type(certificate).__name__}; this is a bug)"))
+                             f"of no known kind ({type(certificate).__name__}) {BUG}"))
 
 
 def _exhaustive(model: Model, prop: Property, method: str, certificate: ExhaustiveCertificate,
@@ -102,7 +115,7 @@ def _exhaustive(model: Model, prop: Property, method: str, certificate: Exhausti
         return Judgement(Unknown(f"a proof by {method} was found but its certificate could "
                                  "not be re-checked"), stats=stats)
     if problem is not None:
-        return Judgement(Unknown(f"internal error: the reference re-check failed: {problem}"),
+        return Judgement(Unknown(f"internal error: the reference re-check failed: {problem} {BUG}"),
                          stats=stats)
     text = f"{len(certificate.states)} reachable states, diameter {certificate.diameter}"
     return Judgement(Proved(method, Certificate("exhaustive", text, checked=True)), stats=stats)
@@ -117,8 +130,7 @@ def _invariant(model: Model, prop: Property, method: str, certificate: Invariant
     elif certificate.invariant is not None:
         readable = tuple(conjuncts(simplify(certificate.invariant, model)))
     if readable is None and not certificate.smt2:
-        return Judgement(Unknown(f"internal error: a proof by {method} without an invariant "
-                                 "(this is a bug)"))
+        return Judgement(Unknown(f"internal error: a proof by {method} without an invariant {BUG}"))
 
     def remaining() -> float | None:
         return None if timeout_s is None else max(0.001, timeout_s - (time.monotonic() - start))
@@ -135,6 +147,15 @@ def _invariant(model: Model, prop: Property, method: str, certificate: Invariant
         smt2 = expr_smt2(model, printed)
     stats = {"recheck_s": time.monotonic() - start}
     if not ok:
-        return Judgement(Unknown(f"certificate failed re-check: {message}"), stats=stats)
+        return Judgement(_refused(method, message), stats=stats)
     proved = Proved(method, Certificate("invariant", "", checked=True, smt2=smt2))
     return Judgement(proved, readable, stats)
+
+
+def _refused(method: str, message: str) -> Unknown:
+    """A certificate the re-check did not confirm: a bug, unless the solver gave up."""
+    if "solver unknown" in message:
+        return Unknown(f"a proof by {method} was found but its certificate could not be "
+                       f"re-checked: {message}")
+    return Unknown(f"internal error: the certificate of a proof by {method} failed its "
+                   f"re-check: {message} {BUG}")

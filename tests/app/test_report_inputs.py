@@ -77,6 +77,7 @@ fn kvm_arch_vcpu_ioctl_run() {
     assert integrity: regs == guest   // VM entry
     kvm_put_guest_fpu()
     preempt_enable()
+    helper()
 }
 fn helper() { }
 """

@@ -61,3 +61,17 @@ def test_timeout_is_unknown():
     assert type(result.outcome).__name__ in ("Unknown", "Proved")
     if type(result.outcome).__name__ == "Unknown":
         assert "timeout" in result.outcome.reason
+
+
+def test_an_invariant_found_by_preprocessing_is_read():
+    """Spacer solves a model with no transitions by preprocessing; ``get_cover_delta(-1)``
+    then gave ``true``, an invariant that excludes nothing, and the proof was lost."""
+    from explorer import ir
+
+    sort = ir.IntSort(0, 3)
+    x = ir.Read("x", None, sort)
+    bad = ir.eq(x, ir.Const(sort, 3))
+    prop = ir.Property("not3", "invariant", "", bad, bad)
+    model = ir.Model("still", (ir.StateVar("x", sort, None, ((0,),)),), (), (prop,))
+    outcome = checked(pdr.check, model, prop, Options()).outcome
+    assert isinstance(outcome, Proved) and outcome.certificate.text == "x == 0"

@@ -213,8 +213,11 @@ class Lowerer:
             node.kind == "step" and isinstance(node.stmt, ast.CallStmt)
             for graph in self.thread_graph.values() for node in graph.nodes
         )
-        preemptible = len(self.tasks) > 1 and self.preempt is not None and self.scope.boolean(
-            self.preempt.when, {}, Ground("thread", 0, 0)) != ir.FALSE
+        # the rule is grounded on every CPU and task, as every action is: false on one CPU
+        # (``preempt when this_cpu != cpu0``) is not false on all of them
+        preemptible = len(self.tasks) > 1 and self.preempt is not None and any(
+            self.scope.boolean(self.preempt.when, {}, Ground("thread", cpu, task)) != ir.FALSE
+            for cpu in range(self.scope.cpu_sort.size) for task in range(len(self.tasks)))
         if preemptible or uses_schedule:
             decl = scope.fns.get("context_switch")
             if decl is None or len(decl.params) != 2:

@@ -89,11 +89,14 @@ class Actions:
     def _add(self, guard: ir.Expr, updates: list[ir.Update], graph: Graph, node: int, ground: Ground,
              context: str, path: Path | None, statement: str | None = None,
              effect: _Effect | None = None, frames: tuple[Frame, ...] = ()) -> None:
-        """Record one action (unless its guard is false) with its origin and its sites."""
+        """Record one action with its origin and its sites, unless it can never be taken and
+        carries no range check that could fail (``c = 7`` on ``0..3`` is such a step: it is
+        never taken, and its range check is a ``bounds`` violation wherever it is reached)."""
+        out_of_range: ir.Expr = ir.FALSE
         if effect is not None:
-            guard_without_range = guard
+            out_of_range = ir.and_(guard, ir.not_(effect.range_ok))
             guard = ir.and_(guard, effect.range_ok)
-        if guard == ir.FALSE:
+        if guard == ir.FALSE and out_of_range == ir.FALSE:
             return
         origin = self._origin(graph, node, ground, context, statement)
         label = origin.chain[-1] if origin.chain else context
@@ -104,11 +107,9 @@ class Actions:
         if effect is not None:
             for prop, when, message in effect.asserts:
                 self.sites.setdefault(prop, []).append(ir.StepSite(name, ir.and_(guard, when), message))
-            if effect.range_ok != ir.TRUE:
-                bad = ir.and_(guard_without_range, ir.not_(effect.range_ok))
-                if bad != ir.FALSE:
-                    self.sites.setdefault("bounds", []).append(
-                        ir.StepSite(name, bad, f"{origin.statement} leaves the range of its variable"))
+            if out_of_range != ir.FALSE:
+                self.sites.setdefault("bounds", []).append(
+                    ir.StepSite(name, out_of_range, f"{origin.statement} leaves the range of its variable"))
         if path is not None:
             frames = frames + graph.entered(path)
         if frames:

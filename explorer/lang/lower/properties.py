@@ -34,17 +34,17 @@ class Properties:
                 body = decl.body
             if isinstance(decl, ast.PropertyDecl) and decl.kind == "assertions":
                 sites = tuple(self.sites.get(decl.name, ()))
-                out.append(_property(decl.name, kind, decl.doc, ir.FALSE, sites, decl.name, decl.span))
+                out.append(_property(decl.name, kind, decl.doc, ir.FALSE, sites, decl.name, decl.span, True))
             elif isinstance(body, ast.Event):
                 sites = tuple(self._event_sites(body))
-                out.append(_property(decl.name, kind, decl.doc, ir.FALSE, sites, decl.text, decl.span))
+                out.append(_property(decl.name, kind, decl.doc, ir.FALSE, sites, decl.text, decl.span, True))
             else:
                 cond = self.scope.boolean(body, {}, Ground("global"))
                 state_bad = ir.not_(cond) if kind == "invariant" else cond
                 out.append(_property(decl.name, kind, decl.doc, state_bad, (), decl.text, decl.span))
         if self.sites.get("assert"):
             out.append(_property("assert", "invariant", "assertions without a property name", ir.FALSE,
-                                 tuple(self.sites["assert"]), "assert", None))
+                                 tuple(self.sites["assert"]), "assert", None, True))
         if self.sites.get("bounds"):
             out.append(_property("bounds", "invariant", "no bounded integer leaves its range", ir.FALSE,
                                  tuple(self.sites["bounds"]), "bounds", None))
@@ -72,6 +72,6 @@ class Properties:
         return sites
 
 
-def _property(name, kind, doc, state_bad, sites, text, span) -> ir.Property:
+def _property(name, kind, doc, state_bad, sites, text, span, sited: bool = False) -> ir.Property:
     bad = ir.or_(state_bad, *(site.when for site in sites))
-    return ir.Property(name, kind, doc, bad, state_bad, sites, text, span)
+    return ir.Property(name, kind, doc, bad, state_bad, sites, text, span, sited)
