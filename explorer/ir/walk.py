@@ -162,12 +162,23 @@ def rewrite(expr: Expr, visit: Callable[[Expr], Expr | None]) -> Expr:
     return Rewriter(visit).walk(expr)
 
 
+class _Depth(Walker[int]):
+    memoize = True  # expressions share subexpressions: each is measured once
+
+    def _leaf(self, node) -> int:
+        return 1
+
+    def _inner(self, node):
+        deepest = 0
+        for child in node.children():
+            deepest = max(deepest, (yield child))
+        return deepest + 1
+
+    walk_Const = _leaf
+    walk_Read = walk_Not = walk_And = walk_Or = walk_Eq = walk_Lt = walk_Le = _inner
+    walk_Add = walk_Sub = walk_Ite = _inner
+
+
 def depth(expr: Expr) -> int:
     """The nesting depth of ``expr`` (a constant or a scalar read is 1), without recursion."""
-    deepest = 0
-    stack = [(expr, 1)]
-    while stack:
-        node, level = stack.pop()
-        deepest = max(deepest, level)
-        stack.extend((child, level + 1) for child in node.children())
-    return deepest
+    return _Depth().walk(expr)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from explorer.lang import ast
 from explorer.lang.errors import SpecError
+from explorer.lang.limits import MAX_CALL_DEPTH
 from explorer.lang.scope import Scope
 from explorer.lang.values import Bindings, ByName
 
@@ -35,7 +36,8 @@ class Frame:
 class Node:
     id: int
     kind: str
-    """``step``, ``branch``, ``choice``, ``assume``, ``enter`` (a call begins) or ``end``."""
+    """``step``, ``branch``, ``choice``, ``assume``, ``enter`` (a call begins), ``loop`` (the
+    head of a ``loop``, which has no exit edge) or ``end``."""
     stack: tuple[Frame, ...]
     user: bool
     span: ast.Span
@@ -119,6 +121,12 @@ class Graph:
             return self._node("branch", ctx.stack, ctx.user, stmt.span, cond=stmt.cond,
                               bindings=ctx.bindings, targets=[then, else_]).id
         if isinstance(stmt, ast.While):
+            if isinstance(stmt.cond, ast.BoolLit) and stmt.cond.value:
+                # ``loop``: no way out but ``break``, so no exit edge to go round through
+                head = self._node("loop", ctx.stack, ctx.user, stmt.span)
+                inner = _Context(ctx.stack, ctx.user, ctx.bindings, ctx.return_to, next_id, head.id)
+                head.next = self._block(stmt.body, head.id, inner)
+                return head.id
             head = self._node("branch", ctx.stack, ctx.user, stmt.span, cond=stmt.cond, bindings=ctx.bindings)
             inner = _Context(ctx.stack, ctx.user, ctx.bindings, ctx.return_to, next_id, head.id)
             head.targets = [self._block(stmt.body, head.id, inner), next_id]
@@ -197,7 +205,7 @@ class Graph:
                 walk(node.targets[1], decisions + ((node_id, False),), on_path)
             elif node.kind == "assume":
                 walk(node.next, decisions + ((node_id, True),), on_path)
-            elif node.kind == "enter":
+            elif node.kind in ("enter", "loop"):
                 walk(node.next, decisions, on_path)
             elif node.kind == "choice":
                 for target in node.targets:
@@ -209,6 +217,35 @@ class Graph:
     def _check_loops(self) -> None:
         for location in self.locations():
             self.paths(location)
+
+    def _successors(self, node: Node) -> list[int]:
+        if node.kind in ("branch", "choice"):
+            return list(node.targets)
+        return [] if node.next is None else [node.next]
+
+    def endless_loop(self) -> ast.Span | None:
+        """The place of a loop from which the code can never reach its end, if any."""
+        reached, todo = {self.entry}, [self.entry]
+        while todo:
+            for nxt in self._successors(self.nodes[todo.pop()]):
+                if nxt not in reached:
+                    reached.add(nxt)
+                    todo.append(nxt)
+        ends = {self.end}
+        changed = True
+        while changed:
+            changed = False
+            for node in self.nodes:
+                if node.id not in ends and any(n in ends for n in self._successors(node)):
+                    ends.add(node.id)
+                    changed = True
+        stuck = [self.nodes[n] for n in sorted(reached - ends)]
+        loops = [n for n in stuck if n.kind in ("loop", "branch")]
+        return (loops or stuck)[0].span if stuck else None
+
+    def reentered(self) -> bool:
+        """Whether a step leads back to the entry (a loop at the very start)."""
+        return any(node.kind == "step" and node.next == self.entry for node in self.nodes)
 
     def entered(self, path: Path) -> tuple[Frame, ...]:
         """The calls whose first step this path takes."""
@@ -237,6 +274,8 @@ def inline_call(scope: Scope, call: ast.CallStmt, stack: tuple[Frame, ...], bind
         raise SpecError(f"unknown function {call.name}", call.span)
     if any(frame.name == call.name and not frame.is_label for frame in stack):
         raise SpecError(f"recursive call of {call.name} (functions are inlined)", call.span)
+    if sum(1 for frame in stack if not frame.is_label) >= MAX_CALL_DEPTH:
+        raise SpecError(f"calls nest more than {MAX_CALL_DEPTH} deep here (functions are inlined)", call.span)
     if len(call.args) != len(decl.params):
         raise SpecError(f"{call.name} takes {len(decl.params)} argument(s), given {len(call.args)}", call.span)
     inner: dict = {}

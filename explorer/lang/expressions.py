@@ -16,6 +16,7 @@ from explorer import ir
 from explorer.ir import EnumSort, IntSort
 from explorer.lang import ast
 from explorer.lang.errors import SpecError
+from explorer.lang.limits import MAX_DEF_DEPTH, MAX_DEF_EXPANSIONS
 from explorer.lang.values import NONE, Bindings, ByName, Ground, Value, Writes, _NoneValue
 
 
@@ -175,7 +176,7 @@ class Expressions:
         return ir.or_(*(ir.and_(ir.eq(task, ir.Const(self.task_sort, t)), predicate(t)) for t in self.task_sort.values()))
 
     def _quantifier(self, expr: ast.Quantifier, bindings, ground, writes) -> Value:
-        sort = self.sort(expr.sort)
+        sort = self.sort(expr.sort, enumerated=True)
         cases = []
         for value in sort.values():
             inner = dict(bindings)
@@ -207,7 +208,20 @@ class Expressions:
         inner: dict = {}
         for param, arg in zip(decl.params, expr.args):
             inner[param.name] = ByName(arg, bindings, False, self.sort(param.sort))
-        value = self.lower(decl.body, inner, ground, writes)
+        expanding = self.__dict__.setdefault("_expanding", [])
+        self._expansions = self.__dict__.get("_expansions", 0) + 1
+        if self._expansions > MAX_DEF_EXPANSIONS:
+            raise SpecError(f"defs expand to more than {MAX_DEF_EXPANSIONS:,} copies (a def that "
+                            "uses another more than once doubles at each level)", expr.span)
+        if name in expanding:
+            raise SpecError(f"recursive def {name} ({' -> '.join(expanding + [name])}): defs are expanded in place", expr.span)
+        if len(expanding) >= MAX_DEF_DEPTH:
+            raise SpecError(f"defs nest more than {MAX_DEF_DEPTH} deep here", expr.span)
+        expanding.append(name)
+        try:
+            value = self.lower(decl.body, inner, ground, writes)
+        finally:
+            expanding.pop()
         return self.coerce(value, self.sort(decl.sort), expr.span)
 
     def _arity(self, expr: ast.Call, count: int) -> None:

@@ -10,6 +10,7 @@ from lark import Token, Transformer, v_args
 
 from explorer.lang import ast
 from explorer.lang.errors import SpecError
+from explorer.lang.limits import MAX_NESTING
 from explorer.ir import Span
 
 # How lark's terminal names read in an error message.
@@ -73,7 +74,22 @@ def parse(text: str, filename: str) -> list[ast.Decl]:
             f"unexpected end of file; expected {_expected_text(set(err.expected))}",
             Span(filename, max(len(lines), 1), 1), line_at(len(lines)),
         ) from None
+    _check_nesting(tree, filename, line_at)
     return _ToAst(filename, lines).transform(tree)
+
+
+def _check_nesting(tree: lark.Tree, filename: str, line_at) -> None:
+    """Refuse syntax nested deeper than ``MAX_NESTING`` before anything recurses on it."""
+    stack = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > MAX_NESTING:
+            meta = node.meta
+            line, column = getattr(meta, "line", 1), getattr(meta, "column", 1)
+            raise SpecError(f"nested more than {MAX_NESTING} levels deep (a chain of operators "
+                            "counts one level each); split it with a def or a fn",
+                            Span(filename, line, column), line_at(line))
+        stack.extend((child, level + 1) for child in node.children if isinstance(child, lark.Tree))
 
 
 def _strip(token: Token | None) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from explorer.lang import ast
 from explorer.lang.errors import SpecError
+from explorer.lang.limits import MAX_FILE_BYTES
 from explorer.lang.parser import parse
 
 PRELUDE_NAME = "<prelude>"
@@ -50,14 +51,7 @@ class _Reader:
             if path == PRELUDE_NAME:
                 text = resources.files("explorer.lang").joinpath("prelude.kp").read_text()
             else:
-                try:
-                    text = Path(path).read_text(encoding="utf-8")
-                except FileNotFoundError:
-                    raise SpecError(f"cannot read {path}: no such file", span) from None
-                except IsADirectoryError:
-                    raise SpecError(f"cannot read {path}: it is a directory", span) from None
-                except (OSError, UnicodeDecodeError) as err:
-                    raise SpecError(f"cannot read {path}: {err}", span) from None
+                text = _read_text(path, span)
                 self.files[path] = hashlib.sha256(text.encode()).hexdigest()
             self.lines[path] = text.splitlines()
             self.parsed[path] = parse(text, path)
@@ -66,6 +60,33 @@ class _Reader:
     def source_line(self, span: ast.Span) -> str | None:
         lines = self.lines.get(span.file, [])
         return lines[span.line - 1] if 0 < span.line <= len(lines) else None
+
+
+def _read_text(path: str, span: ast.Span | None) -> str:
+    """A spec file's text; a file that is missing, too large or not UTF-8 is a SpecError
+    (for bad bytes, at the line and column of the first one)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise SpecError(f"cannot read {path}: no such file", span) from None
+    except IsADirectoryError:
+        raise SpecError(f"cannot read {path}: it is a directory", span) from None
+    except OSError as err:
+        raise SpecError(f"cannot read {path}: {err.strerror or err}", span) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise SpecError(f"cannot read {path}: larger than {MAX_FILE_BYTES >> 20} MiB, which is "
+                        "not a spec", span)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = data[:err.start]
+        line = before.count(b"\n") + 1
+        column = err.start - (before.rfind(b"\n") + 1) + 1
+        text = data.decode("utf-8", errors="replace").splitlines()
+        raise SpecError(f"byte 0x{data[err.start]:02x} is not UTF-8 (spec files are UTF-8 text)",
+                        ast.Span(path, line, column),
+                        text[line - 1] if line <= len(text) else None) from None
 
 
 def _relative(to_file: str, path: str) -> str:

@@ -9,6 +9,7 @@ from explorer import ir
 from explorer.ir import BOOL, BoolSort, EnumSort, IntSort, Sort
 from explorer.lang import ast
 from explorer.lang.errors import SpecError
+from explorer.lang.limits import MAX_ENUMERATED, MAX_SORT_SIZE
 from explorer.lang.expressions import Expressions
 from explorer.lang.values import (
     Bindings, ByName, Ground, Place, Value, VarInfo, Writes, _NoneValue, option_of,
@@ -40,7 +41,9 @@ class Scope(Expressions):
             raise SpecError(f"{name} is already a member of {other.name}", span)
         self.members[name] = (sort, value)
 
-    def sort(self, ref: ast.SortRef) -> Sort:
+    def sort(self, ref: ast.SortRef, enumerated: bool = False) -> Sort:
+        """The sort ``ref`` names; ``enumerated`` when its values will be listed one by one
+        (a quantifier, an array's index), which bounds its size more tightly."""
         if isinstance(ref, ast.BoolSortRef):
             return BOOL
         if isinstance(ref, ast.RangeSort):
@@ -48,6 +51,10 @@ class Scope(Expressions):
             hi = self.constant_int(ref.hi)
             if lo > hi:
                 raise SpecError(f"empty range {lo}..{hi}", ref.span)
+            limit = MAX_ENUMERATED if enumerated else MAX_SORT_SIZE
+            if hi - lo + 1 > limit:
+                what = "values to go through one by one" if enumerated else "values"
+                raise SpecError(f"{lo}..{hi} has {hi - lo + 1:,} values; at most {limit:,} {what}", ref.span)
             return IntSort(lo, hi)
         if isinstance(ref, ast.OptionSort):
             base = self.sorts.get(ref.name)

@@ -119,7 +119,7 @@ property small: always x <= 1
 """)
     variant = _write(tmp_path, "variant.kp", """
 extends "base.kp"
-fn step() { x = 2 }   // the patch
+fn step() { atomic { x = 2  extra() } }   // the patch
 fn extra() { skip }
 """)
     spec = load_spec(variant)

@@ -24,6 +24,7 @@ from explorer.ir import BoolSort, EnumSort, IntSort
 from explorer.lang import ast
 from explorer.lang.cfg import Frame, Graph
 from explorer.lang.errors import SpecError
+from explorer.lang.limits import MAX_ENUMERATED, MAX_EXPR_DEPTH, MAX_TASKS
 from explorer.lang.lower.actions import Actions
 from explorer.lang.lower.inits import Inits
 from explorer.lang.lower.properties import Properties
@@ -72,6 +73,7 @@ class Lowerer:
         actions = Actions(self.program, self.scope, self.rt, self.preempt)
         actions.lower()
         properties = Properties(self.decls, actions).lower()
+        _shallow(actions.actions, properties)
         name = FilePath(self.program.path).stem
         params = tuple((n, v) for n, v, _ in self.param_values)
         return ir.Model(name, tuple(self.variables), tuple(actions.actions), tuple(properties), params)
@@ -87,6 +89,10 @@ class Lowerer:
                 raise SpecError(f"enum {decl.name} repeats a member", decl.span)
             if decl.versions < 1:
                 raise SpecError("an enum has at least 1 version", decl.span)
+            if len(decl.members) * decl.versions > MAX_ENUMERATED:
+                raise SpecError(f"enum {decl.name} would have {len(decl.members) * decl.versions:,} values "
+                                f"({len(decl.members)} members × {decl.versions:,} versions); at most "
+                                f"{MAX_ENUMERATED:,}", decl.span)
             if decl.versions == 1:
                 sort = EnumSort(decl.name, decl.members)
             else:
@@ -137,7 +143,11 @@ class Lowerer:
                 self.tasks.append((decl.name, decl))
             else:
                 count = self.scope.constant_int(decl.count)
+                if not 0 <= count <= MAX_TASKS - len(self.tasks):
+                    raise SpecError(f"count {count:,}: a spec has at most {MAX_TASKS} tasks", decl.count.span)
                 self.tasks.extend((f"{decl.name}{i}", decl) for i in range(count))
+            if len(self.tasks) > MAX_TASKS:
+                raise SpecError(f"a spec has at most {MAX_TASKS} tasks", decl.span)
         if not self.tasks:
             raise SpecError("the spec declares no thread", ast.Span(self.program.path, 1, 1))
         names = [name for name, _ in self.tasks]
@@ -162,7 +172,7 @@ class Lowerer:
                 raise SpecError(f"{decl.name} is a built-in name", decl.span)
             sort = self.scope.sort(decl.sort)
             if decl.scope == "global":
-                index = None if decl.index is None else self.scope.sort(decl.index)
+                index = None if decl.index is None else self.scope.sort(decl.index, enumerated=True)
                 style = "scalar" if index is None else "index"
             else:
                 if decl.index is not None:
@@ -189,8 +199,10 @@ class Lowerer:
         for decl in self._of(ast.FnDecl):
             if decl.name in scope.defs:
                 raise SpecError(f"{decl.name} is declared both as fn and def", decl.span)
+            _distinct_params(decl)
             scope.fns[decl.name] = decl
         for decl in self._of(ast.DefDecl):
+            _distinct_params(decl)
             scope.defs[decl.name] = decl
         for name, decl in self.tasks:
             graph = self.thread_graph.get(decl.name)
@@ -204,7 +216,9 @@ class Lowerer:
             if decl.kind not in rules:
                 raise SpecError(f"no `interrupt {decl.kind} when …` rule is declared", decl.span)
             frame = Frame(decl.name, 0, {})
-            self.handler_graphs[decl.name] = Graph.build(scope, decl.name, decl.body, decl.span, {}, (frame,))
+            graph = Graph.build(scope, decl.name, decl.body, decl.span, {}, (frame,))
+            _must_end(graph, f"the {decl.kind} handler {decl.name}")
+            self.handler_graphs[decl.name] = graph
             if decl.kind not in self.modes:
                 self.modes.append(decl.kind)
         preempts = self._of(ast.PreemptDecl)
@@ -225,4 +239,35 @@ class Lowerer:
                 raise SpecError("tasks can be switched, so the spec must define fn context_switch(prev: Task, next: Task)", where)
             call = ast.CallStmt("context_switch", (ast.Name("prev", decl.span), ast.Name("next", decl.span)), decl.span)
             self.sched = Graph.build(scope, "sched", (call,), decl.span, {})
+            _must_end(self.sched, "context_switch")
             self.modes.insert(1, "sched")
+
+
+def _distinct_params(decl: ast.FnDecl | ast.DefDecl) -> None:
+    seen: set[str] = set()
+    for param in decl.params:
+        if param.name in seen:
+            raise SpecError(f"{decl.name} has two parameters called {param.name}", param.span)
+        seen.add(param.name)
+
+
+def _must_end(graph: Graph, what: str) -> None:
+    """Code the runtime starts between two steps of a task must give the CPU back."""
+    stuck = graph.endless_loop()
+    if stuck is not None:
+        raise SpecError(f"{what} must end, but this loop never leaves: the interrupted "
+                        "task would never run again (model a wait as a `schedule()` in a task)", stuck)
+
+
+def _shallow(actions: list[ir.Action], properties: list[ir.Property]) -> None:
+    """Every expression of the model nests at most ``MAX_EXPR_DEPTH`` deep, so that the
+    evaluators, which recurse on it, stay far from Python's recursion limit."""
+    for action in actions:
+        parts = [action.guard] + [e for u in action.updates for e in (u.value, u.index) if e is not None]
+        if max(ir.depth(e) for e in parts) > MAX_EXPR_DEPTH:
+            raise SpecError(f"this step's expressions nest more than {MAX_EXPR_DEPTH} levels deep once "
+                            "defs and arguments are expanded", action.origin.span)
+    for prop in properties:
+        if ir.depth(prop.bad) > MAX_EXPR_DEPTH:
+            raise SpecError(f"property {prop.name} nests more than {MAX_EXPR_DEPTH} levels deep once "
+                            "defs are expanded", prop.span)

@@ -53,7 +53,7 @@ class Runtime:
             sort = EnumSort(f"{name}.pc", tuple(names[n] for n in dict.fromkeys(locations)))
             runtime.append(ir.StateVar(f"{name}.pc", sort, None, ((0,),), "scalar", hidden=True))
         if self.sched is not None:
-            locations = [n for n in self.sched.locations() if n not in (self.sched.entry, self.sched.end)]
+            locations = _inner_locations(self.sched)
             names = _location_names(self.sched, locations, self._cite_name)
             self.sched_loc = {node: i + 1 for i, node in enumerate(locations)}
             sort = EnumSort("sched.pc", ("idle",) + tuple(names[n] for n in locations))
@@ -64,7 +64,7 @@ class Runtime:
             members = ["idle"]
             for decl in self.handlers:
                 graph = self.handler_graphs[decl.name]
-                locations = [n for n in graph.locations() if n not in (graph.entry, graph.end)]
+                locations = _inner_locations(graph)
                 names = _location_names(graph, locations, self._cite_name)
                 for node in locations:
                     self.irq_loc[(decl.name, node)] = len(members)
@@ -128,6 +128,13 @@ class Runtime:
             if c != cpu:
                 conds.append(ir.not_(ir.and_(self.mode_is(c, "sched"), self.is_("sched_next", c, task))))
         return ir.and_(*conds)
+
+
+def _inner_locations(graph: Graph) -> list[int]:
+    """Where code that the runtime starts (a context switch, a handler) can stop between
+    two steps: after a step, and at its entry only if a step leads back there."""
+    return [n for n in graph.locations()
+            if n != graph.end and (n != graph.entry or graph.reentered())]
 
 
 def _location_names(graph: Graph, locations: list[int], cite) -> dict[int, str]:
