@@ -1,34 +1,77 @@
-"""One process pool for every command: deterministic, one error policy.
+"""One process pool for every command: deterministic, one error policy, one timeout.
 
-z3's answers (an inferred invariant above all) can depend on what the process solved
-before, so each job runs in a fresh process, forked from a clean fork server that has
-imported explorer and solved nothing: a report is then the same whatever ``--jobs`` is
-and however the jobs are scheduled.  A single job runs in the calling process, which is
-as fresh.  A job that raises becomes ``on_error(job, exception)`` (an ``unknown`` verdict
-with the reason, say), in every command; an interrupt is never a result: it ends the run.
+Every task runs in a worker process of its own, forked from a clean fork server that has
+imported explorer and solved nothing:
+
+* z3's answers (an inferred invariant above all) can depend on what the process solved
+  before, so a fresh process per task makes a report the same whatever ``--jobs`` is and
+  however the tasks are scheduled;
+* the task's timeout covers everything it does (loading and lowering the spec, search,
+  the gate's re-check): past it (and a grace period for the engines' own deadlines) an
+  alarm in the worker ends the task, which becomes ``timeout`` like any other;
+* a task that raises becomes ``on_error(task, exception)`` (an ``unknown`` verdict with the
+  reason, say), in every command;
+* an interrupt (Ctrl-C, SIGTERM) reaches the parent, which stops the workers at once and
+  ends the run: the workers ignore SIGINT, so no solver can turn it into a verdict.
+
+Progress figures a task reports (states, depth) come back through a queue and are handed
+to ``progress(task position, figures)`` while the tasks run.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Protocol, Sequence, TypeVar
+import queue
+import signal
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, Callable, Protocol, Sequence, TypeVar
 
 R = TypeVar("R")
-
-
 Progress = Callable[[dict], None]
+PoolProgress = Callable[[int, dict], None]
+
+GRACE_S = 5.0
+"""How long past its timeout a task may run before the alarm ends it (engines stop at
+their own deadline; this catches what does not)."""
+
+
+class TaskTimeout(Exception):
+    """A task ran past its timeout plus ``GRACE_S``."""
 
 
 class Task(Protocol[R]):  # type: ignore[misc]
     """A job: plain data (it crosses a process boundary) that knows how to run."""
 
+    timeout_s: float | None
+
     def run(self, progress: Progress | None = None) -> R: ...
 
 
-def _execute(task: Task[R]) -> R:
-    return task.run()
+_QUEUE: Any = None
+
+
+def _start_worker(figures: Any) -> None:
+    global _QUEUE
+    _QUEUE = figures
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles interrupts
+
+
+def _on_alarm(signum, frame) -> None:
+    raise TaskTimeout
+
+
+def _execute(position: int, task: Task[R]) -> R:
+    def report(figures: dict) -> None:
+        _QUEUE.put((position, figures))
+
+    if task.timeout_s is not None:
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, task.timeout_s + GRACE_S)
+    try:
+        return task.run(report)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def default_workers() -> int:
@@ -37,25 +80,58 @@ def default_workers() -> int:
 
 def run_tasks(tasks: Sequence[Task[R]], workers: int,
               on_error: Callable[[Task[R], Exception], R],
-              progress: Progress | None = None) -> list[R]:
-    """Run every task (at most ``workers`` at a time); results in task order.
-    ``progress`` is given the figures of a task that runs in this process."""
+              progress: PoolProgress | None = None) -> list[R]:
+    """Run every task (at most ``workers`` at a time); results in task order."""
     if not tasks:
         return []
-    if len(tasks) == 1:
-        try:
-            return [tasks[0].run(progress)]
-        except Exception as error:  # noqa: BLE001 - the error policy: a result, not a crash
-            return [on_error(tasks[0], error)]
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["explorer.app.jobs"])  # imported once, nothing solved yet
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(tasks))), mp_context=context,
-                             max_tasks_per_child=1) as pool:
-        futures = [pool.submit(_execute, task) for task in tasks]
+    figures = context.Queue()
+    pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(tasks))), mp_context=context,
+                               max_tasks_per_child=1, initializer=_start_worker,
+                               initargs=(figures,))
+    try:
+        futures = [pool.submit(_execute, i, task) for i, task in enumerate(tasks)]
+        _wait_all(futures, figures, progress)
         out = []
         for task, future in zip(tasks, futures):
             try:
                 out.append(future.result())
             except Exception as error:  # noqa: BLE001 - an engine bug must not lose the run
                 out.append(on_error(task, error))
+        pool.shutdown()
         return out
+    except BaseException:
+        _stop(pool)
+        raise
+    finally:
+        figures.close()
+
+
+def _wait_all(futures: list[Future], figures: Any, progress: PoolProgress | None) -> None:
+    pending = set(futures)
+    while pending:
+        _, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+        _drain(figures, progress)
+    _drain(figures, progress)
+
+
+def _drain(figures: Any, progress: PoolProgress | None) -> None:
+    while True:
+        try:
+            position, data = figures.get_nowait()
+        except (queue.Empty, OSError, ValueError):
+            return
+        if progress is not None:
+            progress(position, data)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now (an interrupt): the executor has no public way to."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=5)

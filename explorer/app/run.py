@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from explorer.app.jobs import Job
-from explorer.app.pool import Progress, default_workers, run_tasks
+from explorer.app.pool import Progress, TaskTimeout, default_workers, run_tasks
 from explorer.app.vacuity import Vacuity, VacuityJob, with_vacuity
 from explorer.lang import Spec
 from explorer.verdict import Unknown, Verdict
@@ -51,13 +51,19 @@ class CheckedRun:
 
 
 def failed_verdict(spec: Spec, job: Job, error: BaseException) -> Verdict:
-    """The verdict of a job whose engine raised: unknown, with the error's first line."""
+    """The verdict of a job that did not finish: a timeout, or an engine that raised
+    (unknown, with the error's first line)."""
     prop = spec.model.property(job.property)
-    first = (str(error).strip().splitlines() or [""])[0][:200]
+    if isinstance(error, TaskTimeout):
+        reason = f"timeout after {job.timeout_s} s"
+    elif isinstance(error, MemoryError):
+        reason = "out of memory"
+    else:
+        first = (str(error).strip().splitlines() or [""])[0][:200]
+        reason = f"internal error: {type(error).__name__}: {first}".rstrip(": ")
     return Verdict(
         spec=job.spec, variant=spec.variant, property=prop.name, kind=prop.kind,
-        outcome=Unknown(f"internal error: {type(error).__name__}: {first}".rstrip(": ")),
-        engine=job.engine, bound=job.bound, time_s=0.0, doc=prop.doc,
+        outcome=Unknown(reason), engine=job.engine, bound=job.bound, time_s=0.0, doc=prop.doc,
     )
 
 
@@ -75,12 +81,14 @@ def check_specs(selection: Sequence[tuple[Spec, str]], options: RunOptions,
     def on_error(task, error: Exception):
         if isinstance(task, Job):
             return failed_verdict(by_path[task.spec], task, error)
+        if isinstance(error, TaskTimeout):
+            return Vacuity({}, (f"vacuity not checked: the state space was not explored within {task.timeout_s} s",))
         first = (str(error).strip().splitlines() or [""])[0][:200]
         return Vacuity({}, (f"vacuity not checked: internal error: {type(error).__name__}: {first}",))
 
     tasks = [*jobs, *vacuity_jobs]
-    results = run_tasks(tasks, options.jobs or default_workers(), on_error,
-                        progress if len(tasks) == 1 else None)
+    one = (lambda position, figures: progress(figures)) if progress and len(tasks) == 1 else None
+    results = run_tasks(tasks, options.jobs or default_workers(), on_error, one)
     verdicts: dict[str, list[Verdict]] = {s.path: [] for s in by_path.values()}
     for job, verdict in zip(jobs, results):
         verdicts[job.spec].append(verdict)

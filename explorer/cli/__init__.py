@@ -1,11 +1,23 @@
 """The command line (typer): one module per command, options in, exit codes out, no logic
-of its own (everything below goes through ``explorer.app``)."""
+of its own (everything below goes through ``explorer.app``).
+
+``main`` is where the process meets the outside: a usage error prints its message and
+exits 2; Ctrl-C ends the run with "interrupted" and exit 130 (it never becomes a
+verdict); SIGTERM ends it the same way with 143, after the file being written (if any)
+is removed; an output that cannot be written (closed or full stdout) is an error message
+and exit 2, never a traceback.
+"""
 
 from __future__ import annotations
+
+import errno
+import signal
+import sys
 
 import typer
 
 from explorer.cli import check, compare, explore, report
+from explorer.cli.common import EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -18,5 +30,55 @@ app.command(name="compare")(compare.compare)
 app.command(name="report")(report.report)
 
 
-def main() -> None:
-    app()
+class Terminated(BaseException):
+    """SIGTERM: unwinds like an interrupt, so that every ``finally`` runs."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated
+
+
+def _say(message: str) -> None:
+    try:
+        print(message, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def main(args: list[str] | None = None) -> None:
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    if sys.stdout is None:  # started with stdout closed (``>&-``)
+        _say("error: cannot write the output: standard output is closed")
+        sys.exit(EXIT_USAGE)
+    try:
+        result = app(args=args, prog_name="explorer", standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+    except typer.TyperException as error:  # a usage error found by the option parser
+        show = getattr(error, "show", None)
+        if show is not None:
+            show()
+        code = getattr(error, "exit_code", EXIT_USAGE)
+    except (KeyboardInterrupt, typer.Abort):
+        code = EXIT_INTERRUPTED
+    except Terminated:
+        _say("terminated")
+        code = EXIT_TERMINATED
+    except OSError as error:
+        code = _output_failed(error)
+    if code == EXIT_INTERRUPTED:
+        _say("interrupted")
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError as error:
+        code = _output_failed(error)
+    sys.exit(code)
+
+
+def _output_failed(error: OSError) -> int:
+    """stdout closed, full, or its reader gone: say so (quietly for a closed pipe)."""
+    sys.stdout = None  # nothing more is written there, not even at exit
+    if error.errno == errno.EPIPE:
+        return EXIT_USAGE
+    _say(f"error: cannot write the output: {error.strerror or error}")
+    return EXIT_USAGE

@@ -13,7 +13,7 @@ from explorer.app.run import RunOptions, check_specs
 from explorer.app.specs import bundled_specs, load_specs, select_properties
 from explorer.cli.common import (
     ENGINE_HELP, EXIT_USAGE, check_engine, exit_code, exit_codes, fail, parse_params,
-    progress_printer,
+    progress_printer, seconds, spec_paths,
 )
 from explorer.report import json_out, text
 from explorer.report.itf import write_itf
@@ -26,8 +26,8 @@ def check(
     engine: str = typer.Option("auto", "--engine", "-e", help=ENGINE_HELP),
     param: Optional[List[str]] = typer.Option(None, "--param", "-P", help="Override a spec parameter: name=value (repeatable)."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON document instead of text."),
-    itf: Optional[Path] = typer.Option(None, "--itf", help="Write each counterexample as an ITF trace into this folder."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help="Seconds per property (unknown when exceeded)."),
+    itf: Optional[str] = typer.Option(None, "--itf", help="Write each counterexample as an ITF trace into this folder."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", callback=seconds, help="Seconds per property (unknown when exceeded). inf: no limit."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Parallel processes (0: one per core)."),
     locations: bool = typer.Option(False, "--locations", help="Show each step's source line and kernel citation."),
     vacuity: bool = typer.Option(True, "--vacuity/--no-vacuity", help="Warn about properties that hold vacuously."),
@@ -36,18 +36,20 @@ def check(
 ) -> None:
     """Check every property of every spec: a verdict table, then each counterexample as a call chain."""
     check_engine(engine)
+    if itf is not None and not itf.strip():
+        fail("error: --itf takes a folder, got an empty name", EXIT_USAGE)
     params = parse_params(param)
     options = RunOptions(engine=engine, bound=bound, timeout_s=timeout,
                          params=tuple(sorted(params.items())), jobs=jobs, vacuity=vacuity, seed=seed)
     with exit_codes():
-        loaded = load_specs(list(specs) if specs else bundled_specs(), params)
+        loaded = load_specs(spec_paths(list(specs)) if specs else bundled_specs(), params)
         selection = select_properties(loaded, property)
     run = check_specs(selection, options, progress=progress_printer(not json_output))
     verdicts = run.verdicts
     settings = describe(loaded[0].params)
     if itf is not None:
         try:
-            write_itf([v for v in verdicts if v.depth is not None], itf, settings)
+            write_itf([v for v in verdicts if v.depth is not None], Path(itf), settings)
         except OSError as err:
             fail(f"error: cannot write ITF traces to {itf}: {err}", EXIT_USAGE)
     if json_output:

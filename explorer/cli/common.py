@@ -8,6 +8,8 @@ error (unknown option or property, bad parameter, bound below 1).
 
 from __future__ import annotations
 
+import math
+import os
 import sys
 from contextlib import contextmanager
 from typing import Iterator, NoReturn
@@ -19,6 +21,7 @@ from explorer.app.specs import ParamError, SpecError, UsageError
 from explorer.verdict import Verdict
 
 EXIT_OK, EXIT_USAGE, EXIT_UNKNOWN, EXIT_VIOLATED, EXIT_SPEC = 0, 2, 3, 12, 150
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 ENGINE_HELP = ", ".join(ENGINE_NAMES[:-1]) + " or " + ENGINE_NAMES[-1] + "."
 
 
@@ -38,6 +41,26 @@ def exit_codes() -> Iterator[None]:
         fail(str(err), EXIT_SPEC)
     except UsageError as err:
         fail(f"error: {err}", EXIT_USAGE)
+
+
+def spec_paths(paths: list[str]) -> list[str]:
+    """The SPEC arguments, each an existing file (a missing one is a usage error, exit 2;
+    a missing file that a spec includes is an error of that spec, exit 150)."""
+    for path in paths:
+        if not os.path.exists(path):
+            fail(f"error: no such spec file: {path}", EXIT_USAGE)
+        if os.path.isdir(path):
+            fail(f"error: {path} is a directory, not a spec file", EXIT_USAGE)
+    return paths
+
+
+def seconds(value: float | None) -> float | None:
+    """``--timeout``: a number of seconds; ``inf`` means no limit."""
+    if value is None or math.isinf(value):
+        return None
+    if math.isnan(value) or value <= 0:
+        raise typer.BadParameter("takes a positive number of seconds (or inf)")
+    return value
 
 
 def check_engine(engine: str) -> str:

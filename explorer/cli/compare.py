@@ -8,7 +8,10 @@ import typer
 
 from explorer.app.run import RunOptions, check_specs
 from explorer.app.specs import load_specs, select_properties
-from explorer.cli.common import EXIT_USAGE, ENGINE_HELP, check_engine, exit_code, exit_codes, fail, parse_params
+from explorer.cli.common import (
+    ENGINE_HELP, EXIT_USAGE, check_engine, exit_code, exit_codes, fail, parse_params, seconds,
+    spec_paths,
+)
 from explorer.report import table
 
 
@@ -20,7 +23,7 @@ def compare(
     param: Optional[List[str]] = typer.Option(None, "--param", "-P", help="Override a spec parameter: name=value (repeatable)."),
     tablefmt: str = typer.Option("github", "--tablefmt", help="Any tabulate format: github, simple, latex, html, …"),
     json_output: bool = typer.Option(False, "--json", help="Print the matrix as JSON."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help="Seconds per property (unknown when exceeded)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", callback=seconds, help="Seconds per property (unknown when exceeded). inf: no limit."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Parallel processes (0: one per core)."),
     times: bool = typer.Option(True, "--time/--no-time", help="Show each cell's time."),
 ) -> None:
@@ -32,7 +35,7 @@ def compare(
     options = RunOptions(engine=engine, bound=bound, timeout_s=timeout,
                          params=tuple(sorted(params.items())), jobs=jobs, vacuity=False)
     with exit_codes():
-        loaded = load_specs(list(specs), params)
+        loaded = load_specs(spec_paths(list(specs)), params)
         if property:
             select_properties(loaded[:1], property)
     selection = [(s, p.name) for s in loaded for p in s.model.properties if not property or p.name in property]

@@ -10,7 +10,7 @@ import typer
 from explorer.app.reports import parse_formats, write_reports
 from explorer.app.run import RunOptions
 from explorer.app.specs import bundled_specs
-from explorer.cli.common import ENGINE_HELP, EXIT_USAGE, check_engine, exit_code, exit_codes, fail, parse_params
+from explorer.cli.common import ENGINE_HELP, EXIT_USAGE, check_engine, exit_code, exit_codes, fail, parse_params, seconds, spec_paths
 from explorer.report.table import compare_table
 
 
@@ -22,7 +22,7 @@ def report(
     engine: str = typer.Option("auto", "--engine", "-e", help=ENGINE_HELP),
     param: Optional[List[str]] = typer.Option(None, "--param", "-P", help="Override a spec parameter: name=value (repeatable)."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Parallel processes (0: one per core)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help="Seconds per property (unknown when exceeded)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", callback=seconds, help="Seconds per property (unknown when exceeded). inf: no limit."),
     matrix: Optional[str] = typer.Option(None, "--matrix", help="Also write the compare matrix of all variants to this file name in --out (e.g. kvm_fpu.md)."),
     timings: bool = typer.Option(True, "--timings/--no-timings", help="Put times, dates, absolute paths and the platform in the files; --no-timings gives byte-identical files on every run."),
     vacuity: bool = typer.Option(True, "--vacuity/--no-vacuity", help="Warn about properties that hold vacuously and steps never reached."),
@@ -36,7 +36,7 @@ def report(
                          params=tuple(sorted(params.items())), jobs=jobs, vacuity=vacuity, seed=seed)
     with exit_codes():
         formats = parse_formats(format)
-        paths = list(specs) if specs else bundled_specs()
+        paths = spec_paths(list(specs)) if specs else bundled_specs()
         try:
             written = write_reports(paths, out, formats, options, matrix, timings)
         except OSError as err:

@@ -63,7 +63,13 @@ def judge(model: Model, prop: Property, result: EngineResult,
                                  f"{type(error).__name__}: {first} {BUG}"))
 
 
+INTERRUPTED = ("interrupted from keyboard", "interrupted by user")
+"""What z3 answers when Ctrl-C reaches it during a solver call."""
+
+
 def _judge(model: Model, prop: Property, claim, timeout_s: float | None) -> Judgement:
+    if isinstance(claim, Unknown) and any(words in claim.reason for words in INTERRUPTED):
+        raise KeyboardInterrupt  # an interrupt ends the run; it is never a verdict
     if isinstance(claim, Found):
         return Judgement(_replayed(model, prop, claim))
     if isinstance(claim, Safe):
