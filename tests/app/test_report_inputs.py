@@ -175,9 +175,10 @@ def _read_all(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-def test_report_command_is_deterministic_without_timings(specs):
+@pytest.mark.parametrize("engine", ["explicit", "auto"])
+def test_report_command_is_deterministic_without_timings(specs, engine):
     args = ["specs/base.kp", "specs/fixed.kp", "--out", "out", "--matrix", "toy.md",
-            "--no-timings", "--engine", "explicit", "--jobs", "4"]
+            "--no-timings", "--engine", engine, "--jobs", "4"]
     first = _invoke(*args)
     assert first.exit_code == 12, first.output  # base violates wanpeng
     out = specs / "out"
@@ -196,7 +197,8 @@ def test_report_command_is_deterministic_without_timings(specs):
             assert machine not in text, name
         assert '"time_s": null' in text or not name.endswith(".json")
     matrix = files["toy.md"].decode()
-    assert ("explorer report specs/base.kp specs/fixed.kp --out out --bound 20 --engine explicit "
+    engine_flag = "" if engine == "auto" else f" --engine {engine}"
+    assert (f"explorer report specs/base.kp specs/fixed.kp --out out --bound 20{engine_flag} "
             "--matrix toy.md --no-timings") in matrix
     assert "[base](base.md)" in matrix and "✓ proved" in matrix and "✗ depth 4" in matrix
     assert "## Legend" in matrix or "Legend:" in matrix

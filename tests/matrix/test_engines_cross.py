@@ -10,14 +10,14 @@ from __future__ import annotations
 
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 
 from support.strategies import models
 
 from explorer import semantics
-from explorer.engines import Options, bmc, explicit, kinduction, pdr
+from explorer.engines import Options, bmc, explicit, houdini, kinduction, pdr
 from explorer.lang import load_spec
 from explorer.ir import Model
 from explorer.verdict import HoldsUpTo, Proved, Unknown, Violated
@@ -45,6 +45,7 @@ def agree(model: Model) -> None:
             "bmc": checked(bmc.check, model, prop, options).outcome,
             "kind": checked(kinduction.check, model, prop, options).outcome,
             "pdr": checked(pdr.check, model, prop, options).outcome,
+            "houdini": checked(houdini.check, model, prop, options).outcome,
         }
         if isinstance(reference, Violated):
             _replays(model, prop, reference.trace)
@@ -54,12 +55,13 @@ def agree(model: Model) -> None:
                 assert isinstance(outcome, Violated), f"{name} disagrees on {prop.name}: {outcome}"
                 _replays(model, prop, outcome.trace)
             assert outcomes["bmc"].depth == reference.depth, "BMC and explicit disagree on the shortest depth"
-            if isinstance(outcomes["kind"], Violated):
-                assert outcomes["kind"].depth == reference.depth
+            for name in ("kind", "houdini"):
+                if isinstance(outcomes[name], Violated):
+                    assert outcomes[name].depth == reference.depth, f"{name} and explicit disagree on the depth"
         else:
             assert isinstance(reference, Proved) and reference.certificate.checked
             assert isinstance(outcomes["bmc"], HoldsUpTo), f"bmc disagrees on {prop.name}"
-            for name in ("kind", "pdr"):
+            for name in ("kind", "pdr", "houdini"):
                 outcome = outcomes[name]
                 # no proof within the bound (k-induction) or in time is not a disagreement
                 assert not isinstance(outcome, Violated), f"{name} disagrees on {prop.name}: {outcome}"
@@ -68,14 +70,14 @@ def agree(model: Model) -> None:
             assert isinstance(outcomes["pdr"], (Proved, Unknown)), f"pdr gave {outcomes['pdr']}"
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120)
 @given(models())
 def test_all_engines_agree_on_generated_ir_models(model):
     agree(model)
 
 
 @pytest.mark.slow
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1500)
 @given(models(max_actions=8, depth=3))
 def test_all_engines_agree_on_many_generated_ir_models(model):
     agree(model)
@@ -88,14 +90,19 @@ NAMES = ("a", "b", "c")
 
 @st.composite
 def spec_texts(draw) -> str:
-    """A small random spec: two tasks over a shared enum, a per-CPU register, a counter,
-    preemption, an optional softirq, assertions and an invariant."""
+    """A small random spec: two tasks over a shared enum on one or two CPUs, a per-CPU
+    register, counters with chained sums, nested ifs and assumptions, preemption with a
+    rule that may depend on the CPU or the task, an optional softirq, assertions and
+    invariants."""
+    cpus = draw(st.sampled_from([1, 1, 1, 2]))
     lines = [
+        f"param cpus: 1..4 = {cpus}",
         "enum Data { garbage, a, b, c }",
         "percpu var regs: Data = current.data",
         "task var data: Data = garbage",
         "task var buf: Data = garbage",
         "var n: 0..2 = 0",
+        "var m: 0..4 = 0",
         "var flag: bool = false",
         "fn save(dst: &Data) { dst = regs }",
         "fn restore(src: Data) { regs = src }",
@@ -117,10 +124,16 @@ def spec_texts(draw) -> str:
             "preempt_enable()",
             "either { skip } or { flag = true }",
             f"if regs == {owner} {{ skip }} else {{ restore(current.buf) }}",
+            "m = m + n + 1",
+            "if flag { if n == 2 { m = 0 } else { n = n + 1 } } else { skip }",
+            "assume n < 2",
+            "either { assume flag  n = 0 } or { skip }",
         ]))
 
     for task, owner in (("t1", "a"), ("t2", "b")):
         body = [statement(owner) for _ in range(draw(st.integers(1, 4)))]
+        if all(s.startswith("assume") for s in body):
+            body.append("skip")  # a loop round needs a step
         if any("preempt_disable" in s for s in body) and not any("preempt_enable" in s for s in body):
             body.append("preempt_enable()")
         lines.append(f"thread {task} with data = {owner}, buf = {owner} {{")
@@ -128,20 +141,23 @@ def spec_texts(draw) -> str:
         lines.extend(f"        {s}" for s in body)
         lines.append("    }")
         lines.append("}")
+    rule = draw(st.sampled_from(["", "current == t1", "this_cpu == cpu0", "current != t2 || flag"]))
+    if rule:  # a preemption rule that depends on the CPU or the task
+        lines.append(f"preempt when preemption && current.preempt_count == 0 && ({rule})")
     if draw(st.booleans()):
-        lines.append("softirq noise when " + draw(st.sampled_from(["true", "flag", "n == 1"]))
+        lines.append("softirq noise when " + draw(st.sampled_from(["true", "flag", "n == 1", "current == t2"]))
                      + " { " + draw(st.sampled_from(["regs = c", "save(current.buf)", "n = 0"])) + " }")
     lines.append('property mine "tasks find their own data"')
     lines.append("property kept: always " + draw(st.sampled_from([
         "n <= 2", "regs[cpu0] != garbage", "(exists t: Task :: t.buf == a) || regs[cpu0] == a",
-        "!(flag && n == 2)",
+        "!(flag && n == 2)", "m + n <= 5", "m + m + n <= 9",
     ])))
     lines.append("property no_save_of_c: never save(d) when regs == c")
     lines.append("reach both: flag && n == 1")
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=15)
 @given(spec_texts())
 def test_all_engines_agree_on_generated_specs(tmp_path, text):
     path = tmp_path / "random.kp"

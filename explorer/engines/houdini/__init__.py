@@ -37,9 +37,9 @@ subset of them whose conjunction is inductive:
 4. *Minimising*: the candidates needed are closed under unsat cores (those that Inv
    => not Bad needs, then those that the inductiveness of each needed one needs), which
    gives an inductive subset that still excludes Bad; the closure is computed again in
-   a solver over that subset only (smaller cores); then a greedy pass, within
-   ``MINIMISE_S`` seconds, drops a conjunct if the rest is still inductive and still
-   excludes Bad.  Implications with the same consequent whose antecedents differ in one
+   a solver over that subset only (smaller cores); then a greedy pass over at most
+   ``GREEDY_TRIALS`` candidates (a count, so that the invariant is the same on every run)
+   drops a conjunct if the rest is still inductive and still excludes Bad.  Implications with the same consequent whose antecedents differ in one
    value are merged, then those with the same antecedent, and the invariant is printed
    in spec syntax, one conjunct per line::
 
@@ -62,7 +62,7 @@ from explorer.engines.base import (
 from explorer.engines.explicit.search import Search
 from explorer.engines.houdini.candidates import LEVELS, MAX_CANDIDATES, candidates
 from explorer.engines.houdini.clauses import clauses
-from explorer.engines.houdini.minimise import MINIMISE_S, minimise
+from explorer.engines.houdini.minimise import minimise
 from explorer.engines.houdini.prover import Prover, SolverTimeout, SolverUnknown
 from explorer.ir import Model, Property
 from explorer.ir.readable import clause_conjuncts, conjunction
@@ -128,7 +128,7 @@ def check(model: Model, prop: Property, options: Options = Options()) -> EngineR
                 entry.update(safe=False, time_s=time.perf_counter() - t0,
                              solver_calls=prover.calls)
                 continue
-            final, info = minimise(model, prop, prover, inv, deadline, MINIMISE_S)
+            final, info = minimise(model, prop, prover, inv, deadline)
             entry.update(safe=True, **info, solver_calls=prover.calls, solver_s=prover.solver_s,
                          time_s=time.perf_counter() - t0)
         except SolverTimeout:
