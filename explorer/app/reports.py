@@ -53,14 +53,14 @@ def write_reports(paths: Sequence[str], out: Path, formats: tuple[str, ...], opt
     if not timings:
         paths = [display_path(p, False) for p in paths]
     params = dict(options.params)
-    loaded = load_specs(list(paths), params)
+    loaded = load_specs(list(paths), params, options.timeout_s)
     seen: dict[str, str] = {}
     for spec in loaded:
         other = seen.setdefault(spec.variant, spec.path)
         if other != spec.path:
             raise UsageError(f"{other} and {spec.path} are both variant {spec.variant!r}; their "
                              "reports would overwrite each other")
-    bases = load_specs(missing_bases(loaded), params)
+    bases = load_specs(missing_bases(loaded), params, options.timeout_s)
     selection = [(s, p.name) for s in loaded for p in s.model.properties]
     run = check_specs(selection, options, extra=bases)
     defaults = RunOptions()

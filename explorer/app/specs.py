@@ -7,11 +7,13 @@ that does not load: exit 150), ``ParamError`` and ``UsageError`` (a wrong option
 from __future__ import annotations
 
 import re
+import signal
+import threading
 from pathlib import Path
 
 from explorer.lang import ParamError, Spec, SpecError, load_spec
 
-__all__ = ["UsageError", "ParamError", "SpecError", "bundled_specs", "load_specs",
+__all__ = ["UsageError", "ParamError", "SpecError", "LoadTimeout", "bundled_specs", "load_specs",
            "select_properties"]
 
 BUNDLED = Path("specs") / "kvm_fpu"
@@ -39,9 +41,26 @@ def bundled_specs() -> list[str]:
     return sorted(found, key=version)
 
 
-def load_specs(paths: list[str], params: dict[str, str]) -> list[Spec]:
-    """Every spec, loaded and lowered with the parameter overrides ``params``."""
-    return [load_spec(path, params) for path in paths]
+class LoadTimeout(Exception):
+    """Loading and lowering the specs took longer than the run's timeout."""
+
+
+def load_specs(paths: list[str], params: dict[str, str], timeout_s: float | None = None) -> list[Spec]:
+    """Every spec, loaded and lowered with the parameter overrides ``params``, within
+    ``timeout_s`` (the run's timeout covers loading too)."""
+    if timeout_s is None or threading.current_thread() is not threading.main_thread():
+        return [load_spec(path, params) for path in paths]
+
+    def expired(signum, frame):
+        raise LoadTimeout(f"loading the specs took longer than {timeout_s} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, timeout_s)
+    try:
+        return [load_spec(path, params) for path in paths]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def select_properties(specs: list[Spec], names: list[str] | None) -> list[tuple[Spec, str]]:

@@ -42,7 +42,7 @@ def check(
     options = RunOptions(engine=engine, bound=bound, timeout_s=timeout,
                          params=tuple(sorted(params.items())), jobs=jobs, vacuity=vacuity, seed=seed)
     with exit_codes():
-        loaded = load_specs(spec_paths(list(specs)) if specs else bundled_specs(), params)
+        loaded = load_specs(spec_paths(list(specs)) if specs else bundled_specs(), params, timeout)
         selection = select_properties(loaded, property)
     run = check_specs(selection, options, progress=progress_printer(not json_output))
     verdicts = run.verdicts

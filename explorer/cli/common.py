@@ -17,7 +17,7 @@ from typing import Iterator, NoReturn
 import typer
 
 from explorer.app import ENGINE_NAMES
-from explorer.app.specs import ParamError, SpecError, UsageError
+from explorer.app.specs import LoadTimeout, ParamError, SpecError, UsageError
 from explorer.verdict import Verdict
 
 EXIT_OK, EXIT_USAGE, EXIT_UNKNOWN, EXIT_VIOLATED, EXIT_SPEC = 0, 2, 3, 12, 150
@@ -41,6 +41,8 @@ def exit_codes() -> Iterator[None]:
         fail(str(err), EXIT_SPEC)
     except UsageError as err:
         fail(f"error: {err}", EXIT_USAGE)
+    except LoadTimeout as err:
+        fail(f"unknown: {err}", EXIT_UNKNOWN)
 
 
 def spec_paths(paths: list[str]) -> list[str]:

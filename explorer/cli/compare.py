@@ -35,7 +35,7 @@ def compare(
     options = RunOptions(engine=engine, bound=bound, timeout_s=timeout,
                          params=tuple(sorted(params.items())), jobs=jobs, vacuity=False)
     with exit_codes():
-        loaded = load_specs(spec_paths(list(specs)), params)
+        loaded = load_specs(spec_paths(list(specs)), params, timeout)
         if property:
             select_properties(loaded[:1], property)
     selection = [(s, p.name) for s in loaded for p in s.model.properties if not property or p.name in property]

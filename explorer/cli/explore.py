@@ -22,7 +22,7 @@ def explore(
 ) -> None:
     """State-space statistics by exhaustive search: states, per depth, diameter, deadlocks, dead steps."""
     with exit_codes():
-        loaded = load_specs(spec_paths([spec]), parse_params(param))[0]
+        loaded = load_specs(spec_paths([spec]), parse_params(param), timeout)[0]
     result = explore_spec(loaded, timeout, progress_printer(not json_output))
     if sys.stderr.isatty() and not json_output:
         sys.stderr.write("\r" + " " * 100 + "\r")

@@ -11,9 +11,11 @@ does not have).
 
 from __future__ import annotations
 
+from typing import Callable
+
 from explorer.ir import expr as ir
 from explorer.ir.model import Model
-from explorer.ir.sorts import bounds
+from explorer.ir.sorts import Sort, bounds
 from explorer.ir.walk import Walker
 
 Interval = tuple[int, int] | None
@@ -26,17 +28,20 @@ def _join(a: Interval, b: Interval) -> Interval:
 
 
 class Intervals(Walker[Interval]):
+    """Bounds of expressions over the variables of ``model`` (or, while a model is being
+    built, of ``sort_of(variable name)``, which raises ``KeyError`` for an unknown name)."""
+
     memoize = True
 
-    def __init__(self, model: Model):
-        self.model = model
+    def __init__(self, model: Model | None = None, sort_of: Callable[[str], Sort] | None = None):
+        self.sort_of = sort_of or (lambda name: model.var(name).sort)
 
     def walk_Const(self, node: ir.Const) -> Interval:
         return node.value, node.value
 
     def walk_Read(self, node: ir.Read) -> Interval:
         try:
-            return bounds(self.model.var(node.var).sort)
+            return bounds(self.sort_of(node.var))
         except KeyError:
             return None
 

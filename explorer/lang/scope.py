@@ -166,8 +166,21 @@ class Scope(Expressions):
             if index_sort is None:
                 raise SpecError(f"{base.name} is not an array", expr.span)
             index = self.coerce(self.lower(expr.index, bindings, ground, writes), index_sort, expr.index.span)
+            self._within(index, index_sort, expr.index.span, base.name)
             return Place(info.var, index)
         raise SpecError("expected a variable, an array element or a task's field here", expr.span)
+
+    def _within(self, index: ir.Expr, sort: Sort, span: ast.Span, name: str) -> None:
+        """An array index must stay within the array's index sort on every state: the
+        engines and the reference semantics would give an index beyond it different
+        meanings, so it is refused here (an enum index always stays within)."""
+        if not isinstance(sort, IntSort):
+            return
+        known = ir.Intervals(sort_of=lambda var: self.vars[var].var.sort).walk(index)
+        if known is None or not (sort.lo <= known[0] and known[1] <= sort.hi):
+            shown = "an unknown range" if known is None else f"{known[0]}..{known[1]}"
+            raise SpecError(f"this index of {name} may take values in {shown}, outside its index "
+                            f"sort {sort.name}: index it with a variable or constant of that sort", span)
 
     def this_cpu(self, span: ast.Span, ground: Ground, name: str) -> int:
         if ground.cpu is not None:

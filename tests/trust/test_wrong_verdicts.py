@@ -169,3 +169,12 @@ def test_pdr_hands_off_to_bmc_within_the_callers_bound(tmp_path):
     outcome = decide(model, model.property("small"), "pdr", Options(bound=2, timeout_s=30)).outcome
     assert isinstance(outcome, Unknown), outcome
     assert "deeper than the bound 2" in outcome.reason
+
+
+def test_an_index_that_may_leave_its_sort_is_refused(tmp_path):
+    """SMT engines read an out-of-range index as the last element, the reference semantics
+    raises: two meanings, so a proof by one could be no proof for the other."""
+    with pytest.raises(SpecError) as err:
+        _spec(tmp_path, "var a: [0..3] bool = false\nvar i: 0..3 = 0\n"
+                        "thread t { loop { if i < 3 { a[i + 1] = true } else { skip } } }\n")
+    assert "may take values in 1..4, outside its index sort 0..3" in str(err.value)
