@@ -85,7 +85,7 @@ def run_tasks(tasks: Sequence[Task[R]], workers: int,
     if not tasks:
         return []
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["explorer.app.jobs"])  # imported once, nothing solved yet
+    context.set_forkserver_preload(["explorer.app.warm"])  # imported once, nothing solved yet
     figures = context.Queue()
     pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(tasks))), mp_context=context,
                                max_tasks_per_child=1, initializer=_start_worker,

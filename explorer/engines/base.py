@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Collection, Protocol, Union
+from typing import Any, Callable, Protocol, Union
 
 from explorer.ir import Expr, Model, Property
 from explorer.ir.readable import Clause
@@ -72,10 +72,11 @@ class KInductionCertificate:
 
 @dataclass(frozen=True)
 class ExhaustiveCertificate:
-    """The reachable states, found exhaustively: packed as ``explorer.semantics.Layout``
-    packs them, with the diameter of the search."""
+    """The reachable states, found exhaustively: one row of 64-bit words per state, packed
+    as ``explorer.semantics.program.WordLayout`` packs them, with the search's diameter."""
 
-    states: Collection[int]
+    states: Any
+    """A ``numpy`` array of shape (states, words)."""
     diameter: int
 
 

@@ -1,16 +1,15 @@
-"""The concrete semantics of the IR, in three separate parts.
+"""The concrete semantics of the IR.
 
 * ``reference``: a plain evaluator (``evaluate``, ``enabled``, ``apply``, ``successors``,
   ``is_bad``), written to be obviously right; replay and the independent re-checks use it;
 * ``replay``: a run re-executed on the reference semantics, and its trace;
-* ``compiled`` (with ``layout``, ``closures``, ``updates``): the fast path for exhaustive
-  search, on packed states; it must agree with the reference.
+* ``program``: the model compiled to tables and bytecode for the compiled search
+  (``explorer.engines.explicit.kernel`` runs it), which must agree with the reference;
+* ``readable``: invariants rewritten element by element for reading.
 
 It knows nothing of z3 nor of the spec language.
 """
 
-from explorer.semantics.compiled import Compiled
-from explorer.semantics.layout import Layout, PackedState
 from explorer.semantics.reference import (
     EvaluationError, State, apply, enabled, evaluate, initial_states, is_bad, successors,
 )
@@ -19,7 +18,7 @@ from explorer.semantics.replay import (
 )
 
 __all__ = [
-    "Compiled", "Layout", "PackedState", "EvaluationError", "State", "apply", "enabled",
-    "evaluate", "initial_states", "is_bad", "successors", "ReplayError", "display",
-    "display_state", "replay", "state_dict", "trace_elements",
+    "EvaluationError", "State", "apply", "enabled", "evaluate", "initial_states", "is_bad",
+    "successors", "ReplayError", "display", "display_state", "replay", "state_dict",
+    "trace_elements",
 ]

@@ -9,8 +9,8 @@ Every engine returns a claim with structured evidence (``explorer.engines.base``
   readable form it is printed in (so the text a reviewer reads is what was proved), and
   as the engine's own SMT-LIB formula when there is one;
 * a k-induction certificate is re-checked in another encoding than the engine's;
-* an exhaustive search's states are re-checked with the reference semantics (initial
-  states in, closed under successors, no bad state).
+* an exhaustive search's states are re-checked by a third, vectorised implementation of
+  the semantics (initial states in, closed under successors, no bad state).
 
 Nothing an engine says about itself is read: a new engine goes through the same checks
 whatever it does.  A check that fails or cannot finish gives ``Unknown``, never
@@ -24,6 +24,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from explorer import semantics
 from explorer.engines.base import (
     EngineResult, ExhaustiveCertificate, Found, InvariantCertificate, KInductionCertificate, Safe,
@@ -34,7 +36,7 @@ from explorer.semantics.readable import simplify
 from explorer.trust.certify import (
     check_invariant_expr, check_invariant_smt2, check_k_inductive, expr_smt2,
 )
-from explorer.trust.exhaustive import RecheckTimeout, recheck_states
+from explorer.trust.closure import RecheckTimeout, recheck_closure
 from explorer.verdict import Certificate, HoldsUpTo, Outcome, Proved, Unknown, Violated
 
 
@@ -110,9 +112,9 @@ def _exhaustive(model: Model, prop: Property, method: str, certificate: Exhausti
     deadline = None if timeout_s is None else start + timeout_s
     timed_out = False
     try:
-        problem = recheck_states(model, prop, certificate.states, deadline)
-    except semantics.EvaluationError as error:
-        problem = f"evaluation error: {error}"
+        problem = recheck_closure(model, prop, np.asarray(certificate.states), deadline)
+    except ValueError as error:  # states that are not states of the model
+        problem = str(error)
     except RecheckTimeout:
         problem, timed_out = None, True
     stats = {"recheck_s": time.monotonic() - start,

@@ -1,4 +1,4 @@
-"""The concrete semantics: reference evaluator, replay, and the Compiled fast path."""
+"""The concrete semantics: the reference evaluator and replay."""
 
 from __future__ import annotations
 
@@ -179,87 +179,5 @@ def test_replay_rejects_wrong_traces():
 
 # --------------------------------------------------------------------------- fast path
 
-import itertools
-
-from hypothesis import HealthCheck, given, settings
-
-from support.strategies import models
 
 
-def _all_states(model: Model, limit: int = 600) -> list:
-    """Every in-sort state if there are few, else the reachable ones."""
-    sizes = 1
-    for e in model.elements:
-        sizes *= e.sort.size
-    if sizes <= limit:
-        return list(itertools.product(*[list(e.sort.values()) for e in model.elements]))
-    return list(reference_bfs(model))
-
-
-def assert_agree(model: Model) -> None:
-    fast = S.Compiled(model)
-    assert sorted(fast.initial()) == sorted(fast.pack(s) for s in S.initial_states(model))
-    bads = [(p, fast.bad(p)) for p in model.properties]
-    sites = [(s, fast.predicate(s.when)) for p in model.properties for s in p.sites]
-    for state in _all_states(model):
-        packed = fast.pack(state)
-        assert fast.unpack(packed) == state
-        try:
-            expected = sorted(S.successors(model, state))
-        except S.EvaluationError:
-            with pytest.raises(S.EvaluationError):
-                fast.successors(packed)
-            continue
-        got = sorted((i, fast.unpack(t)) for i, t in fast.successors(packed))
-        assert got == expected, state
-        for prop, bad in bads:
-            assert bad(packed) == S.is_bad(model, prop, state)
-        for site, when in sites:
-            assert when(packed) == bool(S.evaluate(model, site.when, state))
-
-
-@pytest.mark.parametrize("ex", examples(), ids=lambda e: e.model.name)
-def test_compiled_agrees_on_examples(ex):
-    assert_agree(ex.model)
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(models())
-def test_compiled_agrees_on_random_models(model):
-    assert_agree(model)
-
-
-def test_compiled_packs_negative_ints():
-    s = IntSort(-3, 2)
-    model = Model("neg", (StateVar("x", s, None, ((-3, 2),)), StateVar("b", BOOL, None, ((1,),))),
-                  (), ())
-    fast = S.Compiled(model)
-    assert sorted(fast.unpack(p) for p in fast.initial()) == [(-3, 1), (2, 1)]
-
-
-def test_compiled_raises_where_reference_raises():
-    s = IntSort(0, 2)
-    x = read("x", s)
-    act = Action("inc", Const(BOOL, 1), (Update("x", None, Add(x, Const(s, 1), s)),),
-                 Origin("t", None, (), "inc"))
-    model = Model("overflow", (StateVar("x", s, None, ((0,),)),), (act,), ())
-    fast = S.Compiled(model)
-    assert [fast.unpack(t) for _, t in fast.successors(fast.pack((1,)))] == [(2,)]
-    with pytest.raises(S.EvaluationError):
-        S.successors(model, (2,))
-    with pytest.raises(S.EvaluationError):
-        fast.successors(fast.pack((2,)))
-
-
-def test_compiled_rejects_initial_values_out_of_sort():
-    model = Model("bad_init", (StateVar("x", IntSort(0, 2), None, ((3,),)),), (), ())
-    with pytest.raises(S.EvaluationError):
-        S.Compiled(model)
-
-
-def test_compiled_agrees_on_bench_model():
-    from bench_explicit import build_model
-
-    model = build_model(2)
-    assert len(reference_bfs(model)) == 4520
-    assert_agree(model)

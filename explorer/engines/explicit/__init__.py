@@ -1,8 +1,9 @@
 """The explicit engine: exhaustive breadth-first search over concrete states.
 
-The search (``search.Search``) runs on the compiled semantics with parent links, so the
-first bad state found is at the smallest depth and its run is a shortest counterexample;
-the trust gate replays it on the reference semantics.  When no bad state is reachable the
+The search (``bfs.Bfs``, its loop compiled by numba in ``kernel``) goes level by level,
+so the first bad state found is at the smallest depth and its run, rebuilt through the
+levels, is a shortest counterexample; the trust gate replays it on the reference
+semantics.  When no bad state is reachable the
 claim is ``Safe("explicit")`` with the set of reachable states as its certificate, which
 the gate re-checks with the reference semantics (initial states in, closed under
 successors, no bad state).
@@ -22,7 +23,7 @@ from explorer import semantics
 from explorer.engines.base import (
     Counterexample, EngineResult, ExhaustiveCertificate, Found, Options, Safe,
 )
-from explorer.engines.explicit.search import Search
+from explorer.engines.explicit.bfs import Bfs
 from explorer.ir import Model, Property
 from explorer.verdict import Unknown
 
@@ -61,61 +62,58 @@ class ExploreResult:
     time_s: float
     states_per_s: float
     stopped: str = ""
-    """Why the search stopped early ("" when complete): timeout, violation, error."""
+    """Why the search stopped early ("" when complete): timeout, violation, error, memory."""
+    bytes_per_state: float = 0.0
+    """Memory of the stored states and of the visited set, per state."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _result(model: Model, run: Search) -> ExploreResult:
-    fast = run.fast
+def _result(model: Model, run: Bfs) -> ExploreResult:
     props = []
-    for p in model.properties:
-        never = tuple(
-            f"{site.action}: {site.message}"
-            for i, site in enumerate(p.sites)
-            if not run.hits.get(("site", p.name, i), False)
-        )
-        props.append(PropertyVacuity(p.name, run.hits.get(("bad", p.name), False), never))
-    states = len(run.parent)
+    if run.vacuity:
+        for p in model.properties:
+            never = tuple(f"{site.action}: {site.message}" for i, site in enumerate(p.sites)
+                          if not run.hit(("site", p.name, i)))
+            props.append(PropertyVacuity(p.name, run.hit(("bad", p.name)), never))
+    states = run.count
+    per_depth = run.per_depth()
     return ExploreResult(
         model=model.name,
         complete=not run.stopped,
         states=states,
         expanded=run.expanded,
         transitions=run.transitions,
-        states_per_depth=tuple(run.per_depth),
-        diameter=max(len(run.per_depth) - 1, 0),
+        states_per_depth=per_depth,
+        diameter=max(len(per_depth) - 1, 0),
         deadlocks=run.deadlocks,
-        deadlock_examples=tuple(semantics.state_dict(model, fast.unpack(s))
-                                for s in run.deadlock_examples),
-        actions_never_enabled=tuple(a.name for a, e in zip(model.actions, run.enabled)
-                                    if not e),
+        deadlock_examples=tuple(semantics.state_dict(model, run.unpacked(i)) for i in run.deadlock_examples),
+        actions_never_enabled=tuple(a.name for a, e in zip(model.actions, run.enabled) if not e),
         properties=tuple(props),
         time_s=run.time_s,
         states_per_s=states / run.time_s if run.time_s > 0 else 0.0,
         stopped=run.stopped,
+        bytes_per_state=run.bytes_per_state,
     )
 
 
 def explore(model: Model, options: Options = Options()) -> ExploreResult:
-    """Exhaustive state-space statistics of ``model`` (no property)."""
-    fast = semantics.Compiled(model)
-    return _result(model, Search(model, fast, None, options).run())
+    """Exhaustive state-space statistics of ``model`` (no property), vacuity included."""
+    return _result(model, Bfs(model, None, options).run())
 
 
 def check(model: Model, prop: Property, options: Options = Options()) -> EngineResult:
     """Whether ``prop``'s bad states are reachable, by exhaustive breadth-first search."""
-    fast = semantics.Compiled(model)
-    run = Search(model, fast, prop, options).run()
+    run = Bfs(model, prop, options).run()
     stats = _result(model, run).to_dict()
     stats["engine"] = "explicit"
     if run.found is not None:
         init, path = run.path(run.found)
-        found = Counterexample(fast.unpack(init), tuple(model.actions[a].name for a in path))
+        found = Counterexample(init, tuple(model.actions[a].name for a in path))
         return EngineResult(Found(found), stats)
     if run.stopped:
         reason = f"timeout after {run.time_s:.1f} s" if run.stopped == "timeout" else run.stopped
         return EngineResult(Unknown(reason=reason, bound=run.explored_depth), stats)
-    certificate = ExhaustiveCertificate(states=run.parent.keys(), diameter=stats["diameter"])
+    certificate = ExhaustiveCertificate(states=run.words(), diameter=stats["diameter"])
     return EngineResult(Safe("explicit", certificate), stats)

@@ -4,7 +4,7 @@ As in Daikon + Houdini (and mypyvy's invariant inference), the reachable states 
 the explicit engine's search suggest candidate invariants, and Houdini keeps the largest
 subset of them whose conjunction is inductive:
 
-1. *Reachable states*: the explicit engine's breadth-first search (``semantics.Compiled``).
+1. *Reachable states*: the explicit engine's compiled breadth-first search.
    A reachable bad state ends the run with the explicit engine's verdict (``Violated``,
    a shortest counterexample replayed on the reference semantics); a search that does
    not finish in ``options.timeout_s`` gives ``Unknown``.
@@ -55,11 +55,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from explorer import semantics
 from explorer.engines.base import (
     Counterexample, EngineResult, Found, InvariantCertificate, Options, Safe,
 )
-from explorer.engines.explicit.search import Search
+from explorer.engines.explicit.bfs import Bfs
+from explorer.engines.explicit.machine import Machine
 from explorer.engines.houdini.candidates import LEVELS, MAX_CANDIDATES, candidates
 from explorer.engines.houdini.clauses import clauses
 from explorer.engines.houdini.minimise import minimise
@@ -70,24 +70,22 @@ from explorer.verdict import Unknown
 
 
 def reachable(model: Model, prop: Property, options: Options,
-              fast: semantics.Compiled | None = None,
-              ) -> tuple[EngineResult | None, list[tuple[int, ...]], dict[str, Any]]:
-    """The reachable states by the explicit engine's search, or the claim that ends the
-    run (a counterexample, a timeout, an evaluation error)."""
-    fast = fast or semantics.Compiled(model)
-    run = Search(model, fast, prop, options).run()
-    info = {"states": len(run.parent), "search_s": run.time_s,
-            "diameter": max(len(run.per_depth) - 1, 0)}
+              ) -> tuple[EngineResult | None, list[tuple[int, ...]], dict[str, Any], Machine]:
+    """The reachable states by the explicit engine's search (and its machine, for the
+    prover's concrete steps), or the claim that ends the run (a counterexample, a timeout,
+    an evaluation error)."""
+    run = Bfs(model, prop, options).run()
+    info = {"states": run.count, "search_s": run.time_s,
+            "diameter": max(len(run.per_depth()) - 1, 0)}
     if run.found is not None:
         init, path = run.path(run.found)
-        found = Counterexample(fast.unpack(init), tuple(model.actions[a].name for a in path))
-        return EngineResult(Found(found), info), [], info
+        found = Counterexample(init, tuple(model.actions[a].name for a in path))
+        return EngineResult(Found(found), info), [], info, run.machine
     if run.stopped:
         reason = (f"timeout after {options.timeout_s} s while searching the reachable states"
                   if run.stopped == "timeout" else run.stopped)
-        return EngineResult(Unknown(reason, bound=run.explored_depth), info), [], info
-    unpack = fast.unpack
-    return None, [unpack(s) for s in run.parent], info
+        return EngineResult(Unknown(reason, bound=run.explored_depth), info), [], info, run.machine
+    return None, [run.unpacked(i) for i in range(run.count)], info, run.machine
 
 
 def check(model: Model, prop: Property, options: Options = Options()) -> EngineResult:
@@ -99,11 +97,7 @@ def check(model: Model, prop: Property, options: Options = Options()) -> EngineR
         stats["time_s"] = time.perf_counter() - start
         return EngineResult(outcome, stats)
 
-    try:
-        fast = semantics.Compiled(model)
-    except semantics.EvaluationError as error:
-        return done(Unknown(f"evaluation error: {error}"))
-    ended, states, info = reachable(model, prop, options, fast)
+    ended, states, info, machine = reachable(model, prop, options)
     stats["reachable"] = info
     if ended is not None:
         if isinstance(ended.outcome, Found):
@@ -121,7 +115,7 @@ def check(model: Model, prop: Property, options: Options = Options()) -> EngineR
             entry["skipped"] = f"more than {MAX_CANDIDATES} candidates"
             continue
         try:
-            prover = Prover(model, prop, cands, deadline, fast)
+            prover = Prover(model, prop, cands, deadline, machine)
             inv, rounds = prover.houdini(set(range(len(cands))))
             entry.update(kept=len(inv), rounds=rounds, concrete_states=prover.concrete)
             if not prover.safe(inv):

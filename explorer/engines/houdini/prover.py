@@ -13,6 +13,7 @@ from typing import Sequence
 import z3
 
 from explorer import semantics
+from explorer.engines.explicit.machine import Machine
 from explorer.engines.houdini.candidates import Candidate
 from explorer.ir import BoolSort, Model, Property
 from explorer.smt.encoding import Encoding
@@ -39,7 +40,7 @@ class Prover:
     """
 
     def __init__(self, model: Model, prop: Property, cands: Sequence[Candidate],
-                 deadline: float | None, fast: semantics.Compiled | None = None,
+                 deadline: float | None, fast: Machine | None = None,
                  amplify: int = 256):
         self.model = model
         # bit-vectors and z3's incremental SAT back end, as bmc and k-induction
@@ -135,7 +136,8 @@ class Prover:
         fast = self.fast
         assert fast is not None
         try:
-            return [fast.unpack(t) for _, t in fast.successors(fast.pack(state))]
+            layout = fast.program.layout
+            return [layout.unpack(t) for _, t in fast.successors(layout.pack(state))]
         except semantics.EvaluationError:
             return []
 

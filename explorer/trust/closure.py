@@ -1,0 +1,225 @@
+"""Re-checking an exhaustive search at the speed of the search: vectorised over all states.
+
+The states an explicit search found are an inductive invariant of the strongest kind:
+they contain every initial state, they are closed under the transition relation, and
+none is bad.  Here all three are re-checked by a third implementation of the semantics,
+written separately from the two the engines use (the reference evaluator and the
+compiled machine): every IR expression is evaluated on *all* states at once, one numpy
+column per element, with the reference's rules (``And``/``Or``/``Ite`` short-circuit, so an
+index out of range is an error only where the reference would evaluate it).
+
+Independent of the engine: the states are only *read* in the certificate's packing (each
+field checked to lie in its element's sort); the gate computes successors itself and
+compares them through an encoding of its own (the rows of element values as bytes).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from explorer import ir, semantics
+from explorer.ir import BoolSort, Expr, Model, Property, Walker, bounds
+from explorer.semantics.program import WordLayout
+
+class RecheckTimeout(Exception):
+    """The re-check did not finish before its deadline."""
+
+
+Column = tuple[np.ndarray, np.ndarray]
+"""Values of an expression on every row, and where evaluating it is an error."""
+
+
+class _Columns(Walker[Column]):
+    memoize = True
+
+    def __init__(self, model: Model, values: np.ndarray):
+        self.model = model
+        self.values = values
+        self.rows = values.shape[0]
+        self.none = np.zeros(self.rows, dtype=bool)
+
+    def walk_Const(self, node: ir.Const) -> Column:
+        return np.full(self.rows, node.value, dtype=np.int64), self.none
+
+    def walk_Read(self, node: ir.Read):
+        variable = self.model.var(node.var)
+        if node.index is None:
+            return self.values[:, self.model.slot(node.var, None)], self.none
+        index, err = yield node.index
+        sort = variable.index
+        lo = bounds(sort)[0]
+        slots = np.array([self.model.slot(node.var, v) for v in sort.values()], dtype=np.int64)
+        position = index - lo
+        outside = (position < 0) | (position >= len(slots))
+        picked = slots[np.clip(position, 0, len(slots) - 1)]
+        return self.values[np.arange(self.rows), picked], err | outside
+
+    def walk_Not(self, node: ir.Not):
+        value, err = yield node.arg
+        return (value == 0).astype(np.int64), err
+
+    def walk_And(self, node: ir.And):
+        value = np.ones(self.rows, dtype=np.int64)
+        err = self.none
+        for arg in node.args:
+            v, e = yield arg
+            err = err | ((value != 0) & e)  # evaluated only where the earlier ones held
+            value = value & (v != 0)
+        return value.astype(np.int64), err
+
+    def walk_Or(self, node: ir.Or):
+        value = np.zeros(self.rows, dtype=np.int64)
+        err = self.none
+        for arg in node.args:
+            v, e = yield arg
+            err = err | ((value == 0) & e)
+            value = value | (v != 0)
+        return value.astype(np.int64), err
+
+    def _binary(self, node, op):
+        (a, ea), (b, eb) = (yield node.left), (yield node.right)
+        return op(a, b).astype(np.int64), ea | eb
+
+    def walk_Eq(self, node: ir.Eq):
+        return (yield from self._binary(node, np.equal))
+
+    def walk_Lt(self, node: ir.Lt):
+        return (yield from self._binary(node, np.less))
+
+    def walk_Le(self, node: ir.Le):
+        return (yield from self._binary(node, np.less_equal))
+
+    def walk_Add(self, node: ir.Add):
+        return (yield from self._binary(node, np.add))
+
+    def walk_Sub(self, node: ir.Sub):
+        return (yield from self._binary(node, np.subtract))
+
+    def walk_Ite(self, node: ir.Ite):
+        (c, ec), (t, et), (e, ee) = (yield node.cond), (yield node.then), (yield node.else_)
+        taken = c != 0
+        return np.where(taken, t, e), ec | (taken & et) | (~taken & ee)
+
+
+def _keys(values: np.ndarray) -> np.ndarray:
+    """Each row of element values as one comparable key (the gate's own encoding)."""
+    rows = np.ascontiguousarray(values.astype(np.int32))
+    return rows.view(np.dtype((np.void, rows.shape[1] * 4))).ravel()
+
+
+def unpack_all(model: Model, words: np.ndarray) -> np.ndarray:
+    """The element values of every packed state; a field outside its sort is an error."""
+    layout = WordLayout(model)
+    fields = sorted((layout.word[i], layout.off[i], layout.width[i]) for i in range(len(model.elements)))
+    for (w1, o1, n1), (w2, o2, n2) in zip(fields, fields[1:]):
+        if w1 == w2 and o1 + n1 > o2:
+            raise ValueError("the certificate's packing has overlapping fields")
+    values = np.zeros((words.shape[0], len(model.elements)), dtype=np.int64)
+    for i, element in enumerate(model.elements):
+        raw = (words[:, layout.word[i]] >> np.uint64(layout.off[i])) & np.uint64((1 << layout.width[i]) - 1)
+        values[:, i] = raw.astype(np.int64) + layout.lo[i]
+        lo, hi = bounds(element.sort)
+        if ((values[:, i] < lo) | (values[:, i] > hi)).any():
+            raise ValueError(f"a state holds a value of {element.name} outside its sort")
+    return values
+
+
+def _literals(model: Model, guard: Expr) -> tuple[list[tuple[int, int]], list[Expr]]:
+    args = guard.args if isinstance(guard, ir.And) else (guard,)
+    lits, rest = [], []
+    for arg in args:
+        negate = isinstance(arg, ir.Not) and isinstance(arg.arg, ir.Read)
+        read = arg.arg if negate else arg
+        if isinstance(read, ir.Read) and isinstance(read.sort, BoolSort) and (
+                read.index is None or isinstance(read.index, ir.Const)):
+            lits.append((model.slot(read.var, None if read.index is None else read.index.value), 0 if negate else 1))
+        elif (isinstance(arg, ir.Eq) and isinstance(arg.left, ir.Read) and isinstance(arg.right, ir.Const)
+              and (arg.left.index is None or isinstance(arg.left.index, ir.Const))):
+            index = None if arg.left.index is None else arg.left.index.value
+            lits.append((model.slot(arg.left.var, index), arg.right.value))
+        else:
+            rest.append(arg)
+    return lits, rest
+
+
+def recheck_closure(model: Model, prop: Property, words: np.ndarray,
+                    deadline: float | None) -> str | None:
+    """None if the packed states ``words`` contain the initial states, are closed under
+    every action and hold no bad state of ``prop``; else what is wrong."""
+    values = unpack_all(model, words)
+    keys = _keys(values)
+    order = np.sort(keys)
+    if len(np.unique(order)) != len(order):
+        return "two stored states are the same state"
+
+    def missing(rows: np.ndarray) -> np.ndarray:
+        probe = _keys(rows)
+        at = np.minimum(np.searchsorted(order, probe), len(order) - 1)
+        return order[at] != probe
+
+    inits = np.array(list(semantics.initial_states(model)), dtype=np.int64).reshape(-1, len(model.elements))
+    if len(inits) and missing(inits).any():
+        return f"initial state {tuple(inits[missing(inits)][0])} was not found"
+    bad, err = _Columns(model, values).walk(prop.bad)
+    if err.any():
+        return f"evaluation error in the bad predicate at {tuple(values[err][0])}"
+    if bad.any():
+        return f"state {tuple(values[bad != 0][0])} is bad"
+    for action in model.actions:
+        if deadline is not None and time.monotonic() > deadline:
+            raise RecheckTimeout
+        problem = _closed_under(model, action, values, missing)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _closed_under(model: Model, action: ir.Action, values: np.ndarray, missing) -> str | None:
+    lits, rest = _literals(model, action.guard)
+    rows = np.ones(values.shape[0], dtype=bool)
+    for slot, value in lits:
+        rows &= values[:, slot] == value
+    subset = values[rows]
+    if not len(subset):
+        return None
+    columns = _Columns(model, subset)
+    guard, err = columns.walk(ir.and_(*rest)) if rest else (np.ones(len(subset), dtype=np.int64), columns.none)
+    taken = guard != 0
+    if (err & True).any():
+        return f"{action.name}: evaluation error at {tuple(subset[err][0])}"
+    subset = subset[taken]
+    if not len(subset):
+        return None
+    columns = _Columns(model, subset)
+    after = subset.copy()
+    writes = []
+    for update in action.updates:  # every value and index in the pre-state
+        value, e1 = columns.walk(update.value)
+        if update.index is None:
+            slots = np.full(len(subset), model.slot(update.var, None), dtype=np.int64)
+            e2 = columns.none
+        else:
+            index, e2 = columns.walk(update.index)
+            sort = model.var(update.var).index
+            lo = bounds(sort)[0]
+            table = np.array([model.slot(update.var, v) for v in sort.values()], dtype=np.int64)
+            position = index - lo
+            e2 = e2 | (position < 0) | (position >= len(table))
+            slots = table[np.clip(position, 0, len(table) - 1)]
+        if (e1 | e2).any():
+            return f"{action.name}: evaluation error at {tuple(subset[(e1 | e2)][0])}"
+        writes.append((slots, value))
+    everywhere = np.arange(len(subset))
+    for slots, value in writes:  # then written in order: a later write wins
+        after[everywhere, slots] = value
+    for i, element in enumerate(model.elements):
+        lo, hi = bounds(element.sort)
+        outside = (after[:, i] < lo) | (after[:, i] > hi)
+        if outside.any():
+            return f"{action.name}: value out of range for {element.name} at {tuple(subset[outside][0])}"
+    lost = missing(after)
+    if lost.any():
+        return f"successor of {tuple(subset[lost][0])} by {action.name} was not found"
+    return None
