@@ -1,9 +1,9 @@
 """Throughput of the explicit engine on a synthetic model shaped like kernel threads.
 
 Not a test: run it to see distinct states per second of ``explicit.explore`` (the
-``semantics.Compiled`` fast path) against a breadth-first search with the reference
-semantics (``semantics.successors`` on tuples) on the same model, both for the same time
-budget.
+compiled numba kernel over a ``semantics.compile_model`` program) against a breadth-first
+search with the reference semantics (``semantics.successors`` on tuples) on the same model,
+both for the same time budget.
 
     PYTHONPATH=. python bench/bench_explicit.py --procs 8 --seconds 10
 
@@ -23,6 +23,7 @@ import time
 from collections import deque
 
 from explorer import semantics
+from explorer.semantics.program import compile_model
 from explorer.engines import Options
 from explorer.engines import explicit
 from explorer.ir import (
@@ -159,7 +160,7 @@ def main() -> None:
     model = build_model(args.procs)
     print(f"model {model.name}: {len(model.elements)} elements, {len(model.actions)} actions")
     t0 = time.monotonic()
-    semantics.Compiled(model)
+    compile_model(model, ())
     print(f"compile: {time.monotonic() - t0:.3f} s")
     result = explicit.explore(model, Options(timeout_s=args.seconds))
     fast_rate = result.states / result.time_s
