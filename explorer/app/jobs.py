@@ -1,14 +1,14 @@
 """One job: a property of a spec checked by an engine (or the portfolio), then judged.
 
-A job is plain data, so it can run in a worker process: the worker loads its spec again
-(cheap, and it keeps z3 objects out of the pipes), runs the engine, passes the claim
-through the trust gate and returns a ``Verdict``.  One deadline covers the whole job:
+A job is plain data, so it can run in a worker process: it carries its spec as the parent
+loaded it (plain IR, pickled; no z3 objects in the pipes), the worker runs the engine,
+passes the claim through the trust gate and returns a ``Verdict``.  One deadline covers the whole job:
 loading, search and the gate's re-check.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from explorer.app.evidence import present
@@ -16,7 +16,7 @@ from explorer.app.portfolio import AUTO, run_portfolio
 from explorer.engines.base import Claim, Deadline, EngineResult, Options
 from explorer.engines.registry import engine as engine_named
 from explorer.ir import Model, Property
-from explorer.lang import load_spec
+from explorer.lang import Spec, load_spec
 from explorer.trust import judge
 from explorer.verdict import Outcome, Verdict
 
@@ -32,6 +32,12 @@ class Job:
     bound: int
     timeout_s: float | None
     seed: int = 0
+    memory_bytes: int | None = None
+    want_invariant: bool = False
+    """``auto`` also seeks a readable inductive invariant after an exhaustive proof."""
+    loaded: Spec | None = field(default=None, compare=False, repr=False)
+    """The spec as the parent loaded it (with ``params``), sent along pickled so the
+    worker need not parse it again; None: the worker loads ``spec``."""
 
     def run(self, progress: Callable[[dict], None] | None = None) -> Verdict:
         return run_job(self, progress)
@@ -57,11 +63,11 @@ def judged(model: Model, prop: Property, result: EngineResult, timeout_s: float 
 
 
 def decide(model: Model, prop: Property, engine: str, options: Options,
-           deadline: Deadline | None = None) -> Decided:
+           deadline: Deadline | None = None, want_invariant: bool = False) -> Decided:
     """``prop`` of ``model`` checked by the engine called ``engine`` (or ``auto``)."""
     deadline = deadline or Deadline(options.timeout_s)
     if engine == AUTO:
-        name, result, judgement = run_portfolio(model, prop, options, deadline)
+        name, result, judgement = run_portfolio(model, prop, options, deadline, want_invariant)
         return Decided(name, present(model, judgement),
                        _plain({**result.stats, **judgement.stats}), result.outcome)
     return judged(model, prop, engine_named(engine)(model, prop, options), deadline.remaining_s(), engine)
@@ -70,11 +76,11 @@ def decide(model: Model, prop: Property, engine: str, options: Options,
 def run_job(job: Job, progress: Callable[[dict], None] | None = None) -> Verdict:
     """Check one property of one spec and return a verdict the trust gate has checked."""
     deadline = Deadline(job.timeout_s)
-    spec = load_spec(job.spec, dict(job.params))
+    spec = job.loaded or load_spec(job.spec, dict(job.params))
     prop = spec.model.property(job.property)
     options = Options(bound=job.bound, timeout_s=deadline.remaining_s(), seed=job.seed,
-                      progress=progress)
-    decided = decide(spec.model, prop, job.engine, options, deadline)
+                      progress=progress, memory_bytes=job.memory_bytes)
+    decided = decide(spec.model, prop, job.engine, options, deadline, job.want_invariant)
     return Verdict(
         spec=job.spec, variant=spec.variant, property=prop.name, kind=prop.kind,
         outcome=decided.outcome, engine=decided.engine, bound=job.bound,

@@ -78,14 +78,87 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+MEMORY_SHARE = 0.8
+"""The part of the machine's memory (or of the cgroup's limit) the jobs may take."""
+
+
+def machine_memory() -> int:
+    """Bytes of memory this process may use: the physical memory, or the cgroup's limit
+    when it is lower (containers)."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    try:
+        with open("/sys/fs/cgroup/memory.max") as limit:
+            text = limit.read().strip()
+        if text.isdigit():
+            total = min(total, int(text))
+    except OSError:
+        pass
+    return total
+
+
+def default_memory(workers: int) -> int:
+    """Each job's memory limit when none is given: most of the machine, shared by the
+    jobs that run at once."""
+    return int(MEMORY_SHARE * machine_memory()) // max(1, workers)
+
+
+ORPHAN_WAIT_S = 2.0
+"""How long a worker that failed to start waits to learn whether its parent is gone."""
+
+
+def quiet_orphans() -> None:
+    """Make the fork server's workers exit without a traceback when their parent died
+    while forking them (SIGTERM or Ctrl-C at that moment): the parent's queue and locks
+    are gone, so unpickling the worker's arguments fails, and the failure is no news.
+
+    A worker whose start fails while its parent lives still raises (a real bug)."""
+    from multiprocessing import connection, spawn
+    start = spawn._main
+
+    def start_unless_orphaned(fd: int, parent_sentinel: int) -> Any:
+        try:
+            return start(fd, parent_sentinel)
+        except Exception:
+            if connection.wait([parent_sentinel], timeout=ORPHAN_WAIT_S):
+                os._exit(1)
+            raise
+
+    spawn._main = start_unless_orphaned
+
+
+WARM = "explorer.app.warm"
+"""What the fork server imports before forking workers (see ``explorer.app.warm``)."""
+
+
+def _context() -> Any:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([WARM])  # imported once, nothing solved yet
+    return context
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, so that it warms up (a few seconds of imports and
+    compiled code) while the parent loads the specs; ``run_tasks`` then finds it ready.
+
+    The server starts with SIGINT ignored (a disposition that survives its exec): a Ctrl-C
+    during its imports must not print its traceback; the parent alone handles it."""
+    _context()
+    from multiprocessing import forkserver
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run_tasks(tasks: Sequence[Task[R]], workers: int,
               on_error: Callable[[Task[R], Exception], R],
               progress: PoolProgress | None = None) -> list[R]:
     """Run every task (at most ``workers`` at a time); results in task order."""
     if not tasks:
         return []
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["explorer.app.warm"])  # imported once, nothing solved yet
+    start_fork_server()
+    context = _context()
     figures = context.Queue()
     pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(tasks))), mp_context=context,
                                max_tasks_per_child=1, initializer=_start_worker,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from explorer.app.report_inputs import command_line, display_path, missing_bases, report_files
+from explorer.app.pool import start_fork_server
 from explorer.app.run import CheckedRun, RunOptions, check_specs
 from explorer.app.specs import UsageError, load_specs
 from explorer.report.files import safe_name, write_atomic
@@ -53,6 +54,7 @@ def write_reports(paths: Sequence[str], out: Path, formats: tuple[str, ...], opt
     if not timings:
         paths = [display_path(p, False) for p in paths]
     params = dict(options.params)
+    start_fork_server()
     loaded = load_specs(list(paths), params, options.timeout_s)
     seen: dict[str, str] = {}
     for spec in loaded:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from explorer.app.jobs import Job
-from explorer.app.pool import Progress, TaskTimeout, default_workers, run_tasks
+from explorer.app.pool import Progress, TaskTimeout, default_memory, default_workers, run_tasks
 from explorer.app.vacuity import Vacuity, VacuityJob, with_vacuity
 from explorer.lang import Spec
 from explorer.verdict import Unknown, Verdict
@@ -28,6 +28,10 @@ class RunOptions:
     """Parallel processes (0: one per core)."""
     vacuity: bool = True
     seed: int = 0
+    memory_bytes: int | None = None
+    """Per job, what an exhaustive search may allocate (None: ``default_memory``)."""
+    want_invariant: bool = False
+    """Proofs by exhaustive search are followed by a search for a readable invariant."""
 
 
 @dataclass(frozen=True)
@@ -73,9 +77,11 @@ def check_specs(selection: Sequence[tuple[Spec, str]], options: RunOptions,
     specs = list(dict.fromkeys(spec for spec, _ in selection))
     pairs = list(selection) + [(s, p.name) for s in extra for p in s.model.properties]
     by_path = {s.path: s for s in [*specs, *extra]}
+    workers = options.jobs or default_workers()
+    memory = options.memory_bytes or default_memory(min(workers, len(pairs) + len(specs)))
     jobs = [Job(s.path, options.params, name, options.engine, options.bound, options.timeout_s,
-                options.seed) for s, name in pairs]
-    vacuity_jobs = [VacuityJob(s.path, options.params, options.timeout_s)
+                options.seed, memory, options.want_invariant, s) for s, name in pairs]
+    vacuity_jobs = [VacuityJob(s.path, options.params, options.timeout_s, memory, s)
                     for s in specs] if options.vacuity else []
 
     def on_error(task, error: Exception):
@@ -88,7 +94,7 @@ def check_specs(selection: Sequence[tuple[Spec, str]], options: RunOptions,
 
     tasks = [*jobs, *vacuity_jobs]
     one = (lambda position, figures: progress(figures)) if progress and len(tasks) == 1 else None
-    results = run_tasks(tasks, options.jobs or default_workers(), on_error, one)
+    results = run_tasks(tasks, workers, on_error, one)
     verdicts: dict[str, list[Verdict]] = {s.path: [] for s in by_path.values()}
     for job, verdict in zip(jobs, results):
         verdicts[job.spec].append(verdict)

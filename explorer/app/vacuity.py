@@ -33,19 +33,25 @@ class VacuityJob:
     spec: str
     params: tuple[tuple[str, str], ...]
     timeout_s: float | None
+    memory_bytes: int | None = None
+    loaded: Spec | None = field(default=None, compare=False, repr=False)
+    """The spec as the parent loaded it (see ``jobs.Job.loaded``)."""
 
     def run(self, progress=None) -> Vacuity:
-        return vacuity(load_spec(self.spec, dict(self.params)), self.timeout_s)
+        spec = self.loaded or load_spec(self.spec, dict(self.params))
+        return vacuity(spec, self.timeout_s, self.memory_bytes)
 
 
-def vacuity(spec: Spec, timeout_s: float | None) -> Vacuity:
+def vacuity(spec: Spec, timeout_s: float | None, memory_bytes: int | None = None) -> Vacuity:
     """Warnings that a property may hold vacuously, and steps of the spec never reached;
     when the state space is too large for ``timeout_s``, one note says vacuity was not
     checked."""
     model = spec.model
-    result = explore(model, Options(timeout_s=timeout_s))
+    result = explore(model, Options(timeout_s=timeout_s, memory_bytes=memory_bytes))
     if not result.complete:
-        return Vacuity({}, (f"vacuity not checked: the state space was not explored within {timeout_s} s",))
+        why = (f"within {timeout_s} s" if result.stopped == "timeout"
+               else f"({result.stopped})")
+        return Vacuity({}, (f"vacuity not checked: the state space was not explored {why}",))
     never = set(result.actions_never_enabled)
     per_property: dict[str, tuple[str, ...]] = {}
     vacuous: dict[str, str] = {}

@@ -65,6 +65,28 @@ def seconds(value: float | None) -> float | None:
     return value
 
 
+MEMORY_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def memory_size(value: str | None) -> int | None:
+    """``--memory``: bytes, with an optional K, M, G or T suffix (binary units)."""
+    if value is None:
+        return None
+    text = value.strip().upper().removesuffix("B").removesuffix("I")
+    unit = text[-1:] if text[-1:] in MEMORY_UNITS and text[-1:] else ""
+    number = text[:len(text) - len(unit)]
+    try:
+        size = float(number) * MEMORY_UNITS[unit]
+    except ValueError:
+        raise typer.BadParameter(f"takes a size such as 4G or 512M, got {value!r}") from None
+    if not math.isfinite(size) or size < 1 << 20:
+        raise typer.BadParameter(f"takes a size of at least 1M, got {value!r}")
+    return int(size)
+
+
+MEMORY_HELP = "Memory an exhaustive search may use per job, e.g. 4G or 512M (default: 80 % of the machine, shared by the parallel jobs); past it the verdict is unknown (memory)."
+
+
 def check_engine(engine: str) -> str:
     if engine not in ENGINE_NAMES:
         fail(f"error: unknown engine {engine!r}; expected one of: {', '.join(ENGINE_NAMES)}", EXIT_USAGE)

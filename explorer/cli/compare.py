@@ -6,11 +6,12 @@ from typing import List, Optional
 
 import typer
 
+from explorer.app.pool import start_fork_server
 from explorer.app.run import RunOptions, check_specs
 from explorer.app.specs import load_specs, select_properties
 from explorer.cli.common import (
-    ENGINE_HELP, EXIT_USAGE, check_engine, exit_code, exit_codes, fail, parse_params, seconds,
-    spec_paths,
+    ENGINE_HELP, EXIT_USAGE, MEMORY_HELP, check_engine, exit_code, exit_codes, fail, memory_size,
+    parse_params, seconds, spec_paths,
 )
 from explorer.report import table
 
@@ -26,6 +27,7 @@ def compare(
     timeout: Optional[float] = typer.Option(None, "--timeout", callback=seconds, help="Seconds per property (unknown when exceeded). inf: no limit."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Parallel processes (0: one per core)."),
     times: bool = typer.Option(True, "--time/--no-time", help="Show each cell's time."),
+    memory: Optional[str] = typer.Option(None, "--memory", callback=memory_size, help=MEMORY_HELP),
 ) -> None:
     """Variants side by side: properties as rows, variants as columns."""
     check_engine(engine)
@@ -33,7 +35,9 @@ def compare(
         fail(f"error: unknown table format {tablefmt!r}; expected one of: {', '.join(table.TABLE_FORMATS)}", EXIT_USAGE)
     params = parse_params(param)
     options = RunOptions(engine=engine, bound=bound, timeout_s=timeout,
-                         params=tuple(sorted(params.items())), jobs=jobs, vacuity=False)
+                         params=tuple(sorted(params.items())), jobs=jobs, vacuity=False,
+                         memory_bytes=memory)
+    start_fork_server()
     with exit_codes():
         loaded = load_specs(spec_paths(list(specs)), params, timeout)
         if property:

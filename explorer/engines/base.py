@@ -37,6 +37,9 @@ class Options:
     seed: int = 0
     progress: Callable[[dict[str, Any]], None] | None = None
     """Called now and then by long runs with figures (states, rate, depth); never prints."""
+    memory_bytes: int | None = None
+    """What an exhaustive search may allocate for its states (None: no limit); past it the
+    search stops with ``unknown (memory …)`` instead of the machine killing the process."""
 
 
 @dataclass(frozen=True)

@@ -40,13 +40,25 @@ class Program:
     """Every file's lines, for citations and error messages."""
 
 
+_PARSED: dict[tuple[str, str], tuple[ast.Decl, ...]] = {}
+"""Parsed files by (path, text): a run loads the same base and prelude once per variant,
+and the syntax tree is immutable, so one parse serves them all."""
+
+
+def _parse_once(text: str, path: str) -> tuple[ast.Decl, ...]:
+    key = (path, text)
+    if key not in _PARSED:
+        _PARSED[key] = tuple(parse(text, path))
+    return _PARSED[key]
+
+
 class _Reader:
     def __init__(self) -> None:
         self.files: dict[str, str] = {}
         self.lines: dict[str, list[str]] = {}
-        self.parsed: dict[str, list[ast.Decl]] = {}
+        self.parsed: dict[str, tuple[ast.Decl, ...]] = {}
 
-    def read(self, path: str, span: ast.Span | None) -> list[ast.Decl]:
+    def read(self, path: str, span: ast.Span | None) -> tuple[ast.Decl, ...]:
         if path not in self.parsed:
             if path == PRELUDE_NAME:
                 text = resources.files("explorer.lang").joinpath("prelude.kp").read_text()
@@ -54,7 +66,7 @@ class _Reader:
                 text = _read_text(path, span)
                 self.files[path] = hashlib.sha256(text.encode()).hexdigest()
             self.lines[path] = text.splitlines()
-            self.parsed[path] = parse(text, path)
+            self.parsed[path] = _parse_once(text, path)
         return self.parsed[path]
 
     def source_line(self, span: ast.Span) -> str | None:

@@ -1,6 +1,7 @@
 """Verdicts as short phrases: what the table, the matrix and every report say of one.
 
-``verdict_text`` (``VIOLATED at depth 7``, ``proved (explicit, 1167 states, checked)``)
+``verdict_text`` (``VIOLATED at depth 7``, ``VIOLATED at depth 31, deeper than --bound
+20``, ``proved (explicit, 1167 states, checked)``)
 and ``matrix_cell`` (``✗ depth 7``, ``✓ proved``): plain text from plain data, used by
 every renderer, so the words are the same in the terminal and in a report.
 """
@@ -48,7 +49,10 @@ def verdict_text(verdict: Verdict) -> str:
     if verdict.vacuous:
         return f"VACUOUS: {verdict.vacuity}"
     if isinstance(outcome, Violated):
-        return f"reached at depth {outcome.depth}" if reach else f"VIOLATED at depth {outcome.depth}"
+        text = f"reached at depth {outcome.depth}" if reach else f"VIOLATED at depth {outcome.depth}"
+        if outcome.depth > verdict.bound:
+            text += f", deeper than --bound {verdict.bound}"
+        return text
     if isinstance(outcome, HoldsUpTo):
         return f"unreached up to bound {outcome.bound}" if reach else f"holds up to bound {outcome.bound}"
     if isinstance(outcome, Proved):

@@ -103,27 +103,63 @@ class _Columns(Walker[Column]):
         return np.where(taken, t, e), ec | (taken & et) | (~taken & ee)
 
 
-def _keys(values: np.ndarray) -> np.ndarray:
-    """Each row of element values as one comparable key (the gate's own encoding)."""
-    rows = np.ascontiguousarray(values.astype(np.int32))
-    return rows.view(np.dtype((np.void, rows.shape[1] * 4))).ravel()
+CHUNK = 1 << 16
+"""States re-checked at a time: the columns of one chunk stay small whatever the count."""
 
 
-def unpack_all(model: Model, words: np.ndarray) -> np.ndarray:
-    """The element values of every packed state; a field outside its sort is an error."""
-    layout = WordLayout(model)
-    fields = sorted((layout.word[i], layout.off[i], layout.width[i]) for i in range(len(model.elements)))
-    for (w1, o1, n1), (w2, o2, n2) in zip(fields, fields[1:]):
-        if w1 == w2 and o1 + n1 > o2:
-            raise ValueError("the certificate's packing has overlapping fields")
-    values = np.zeros((words.shape[0], len(model.elements)), dtype=np.int64)
-    for i, element in enumerate(model.elements):
-        raw = (words[:, layout.word[i]] >> np.uint64(layout.off[i])) & np.uint64((1 << layout.width[i]) - 1)
-        values[:, i] = raw.astype(np.int64) + layout.lo[i]
-        lo, hi = bounds(element.sort)
-        if ((values[:, i] < lo) | (values[:, i] > hi)).any():
-            raise ValueError(f"a state holds a value of {element.name} outside its sort")
-    return values
+class _Packing:
+    """The certificate's packing, checked to be a bijection between the states (element
+    values inside their sorts) and the words it stores: fields disjoint, each wide enough
+    for its sort and read back inside it.  Membership of a successor is then decided by
+    packing it here and looking it up among the sorted stored words."""
+
+    def __init__(self, model: Model, words: np.ndarray):
+        layout = WordLayout(model)
+        self.model, self.layout = model, layout
+        fields = sorted((layout.word[i], layout.off[i], layout.width[i]) for i in range(len(model.elements)))
+        for (w1, o1, n1), (w2, o2, n2) in zip(fields, fields[1:]):
+            if w1 == w2 and o1 + n1 > o2:
+                raise ValueError("the certificate's packing has overlapping fields")
+        for i, element in enumerate(model.elements):
+            lo, hi = bounds(element.sort)
+            if layout.lo[i] != lo or layout.off[i] + layout.width[i] > 64 or (hi - lo) >> layout.width[i]:
+                raise ValueError(f"the certificate's packing cannot hold every value of {element.name}")
+        if words.ndim != 2 or words.shape[1] != layout.words:
+            raise ValueError("the certificate's states are not rows of the model's packing")
+        self.sorted = self._keys(words)
+        self.sorted.sort()
+
+    @staticmethod
+    def _keys(words: np.ndarray) -> np.ndarray:
+        rows = np.ascontiguousarray(words, dtype=np.uint64)
+        return rows.view(np.dtype((np.void, rows.shape[1] * 8))).ravel().copy()
+
+    def unpack(self, words: np.ndarray) -> np.ndarray:
+        """The element values of packed states; a field outside its sort is an error."""
+        layout = self.layout
+        values = np.zeros((words.shape[0], len(self.model.elements)), dtype=np.int64)
+        for i, element in enumerate(self.model.elements):
+            raw = (words[:, layout.word[i]] >> np.uint64(layout.off[i])) & np.uint64((1 << layout.width[i]) - 1)
+            values[:, i] = raw.astype(np.int64) + layout.lo[i]
+            if (values[:, i] > layout.hi[i]).any():
+                raise ValueError(f"a state holds a value of {element.name} outside its sort")
+        return values
+
+    def pack(self, values: np.ndarray) -> np.ndarray:
+        layout = self.layout
+        words = np.zeros((values.shape[0], layout.words), dtype=np.uint64)
+        for i in range(values.shape[1]):
+            words[:, layout.word[i]] |= (values[:, i] - layout.lo[i]).astype(np.uint64) << np.uint64(layout.off[i])
+        return words
+
+    def missing(self, values: np.ndarray) -> np.ndarray:
+        """Which rows of element values (inside their sorts) are not stored states."""
+        probe = self._keys(self.pack(values))
+        at = np.minimum(np.searchsorted(self.sorted, probe), len(self.sorted) - 1)
+        return self.sorted[at] != probe
+
+    def duplicated(self) -> bool:
+        return bool(len(self.sorted) > 1 and (self.sorted[1:] == self.sorted[:-1]).any())
 
 
 def _literals(model: Model, guard: Expr) -> tuple[list[tuple[int, int]], list[Expr]]:
@@ -147,32 +183,28 @@ def _literals(model: Model, guard: Expr) -> tuple[list[tuple[int, int]], list[Ex
 def recheck_closure(model: Model, prop: Property, words: np.ndarray,
                     deadline: float | None) -> str | None:
     """None if the packed states ``words`` contain the initial states, are closed under
-    every action and hold no bad state of ``prop``; else what is wrong."""
-    values = unpack_all(model, words)
-    keys = _keys(values)
-    order = np.sort(keys)
-    if len(np.unique(order)) != len(order):
+    every action and hold no bad state of ``prop``; else what is wrong.  The states are
+    re-checked ``CHUNK`` at a time, so memory beyond the sorted copy of ``words`` stays
+    small."""
+    packing = _Packing(model, words)
+    if packing.duplicated():
         return "two stored states are the same state"
-
-    def missing(rows: np.ndarray) -> np.ndarray:
-        probe = _keys(rows)
-        at = np.minimum(np.searchsorted(order, probe), len(order) - 1)
-        return order[at] != probe
-
     inits = np.array(list(semantics.initial_states(model)), dtype=np.int64).reshape(-1, len(model.elements))
-    if len(inits) and missing(inits).any():
-        return f"initial state {tuple(inits[missing(inits)][0])} was not found"
-    bad, err = _Columns(model, values).walk(prop.bad)
-    if err.any():
-        return f"evaluation error in the bad predicate at {tuple(values[err][0])}"
-    if bad.any():
-        return f"state {tuple(values[bad != 0][0])} is bad"
-    for action in model.actions:
-        if deadline is not None and time.monotonic() > deadline:
-            raise RecheckTimeout
-        problem = _closed_under(model, action, values, missing)
-        if problem is not None:
-            return problem
+    if len(inits) and packing.missing(inits).any():
+        return f"initial state {tuple(inits[packing.missing(inits)][0])} was not found"
+    for start in range(0, words.shape[0], CHUNK):
+        values = packing.unpack(words[start:start + CHUNK])
+        bad, err = _Columns(model, values).walk(prop.bad)
+        if err.any():
+            return f"evaluation error in the bad predicate at {tuple(values[err][0])}"
+        if bad.any():
+            return f"state {tuple(values[bad != 0][0])} is bad"
+        for action in model.actions:
+            if deadline is not None and time.monotonic() > deadline:
+                raise RecheckTimeout
+            problem = _closed_under(model, action, values, packing.missing)
+            if problem is not None:
+                return problem
     return None
 
 

@@ -37,11 +37,11 @@ class Bfs:
     """One exhaustive search; stops at the first state bad for ``prop`` (if given)."""
 
     def __init__(self, model: Model, prop: Property | None, options: Options,
-                 vacuity: bool | None = None, memory_bytes: int | None = None):
+                 vacuity: bool | None = None):
         self.model = model
         self.prop = prop
         self.options = options
-        self.memory_bytes = memory_bytes
+        self.memory_bytes = options.memory_bytes
         self.vacuity = prop is None if vacuity is None else vacuity
         """Whether to find which properties and sites are ever true: what ``explore`` (and
         the vacuity job) reports; a check needs only its own property."""
@@ -157,7 +157,9 @@ class Bfs:
     def _grow(self) -> None:
         count = int(self.ctr[kernel.COUNT])
         capacity = 2 * self.states.shape[0]
-        need = capacity * (8 * self.program.words + 8)
+        # the grown arrays (states, and the hash table at 8 bytes a state), and as much
+        # again for the states when the gate sorts a copy of them to re-check the search
+        need = capacity * (16 * self.program.words + 8)
         if self.memory_bytes is not None and need > self.memory_bytes:
             raise OutOfMemory(f"{count:,} states found; {capacity:,} would need {need >> 20:,} MiB, "
                               f"over the limit of {self.memory_bytes >> 20:,} MiB")
@@ -198,8 +200,8 @@ class Bfs:
         return used / max(self.count, 1)
 
     def words(self) -> np.ndarray:
-        """The states found, packed, in BFS order (a copy the caller may keep)."""
-        return self.states[:self.count].copy()
+        """The states found, packed, in BFS order (a view: the search is over)."""
+        return self.states[:self.count]
 
     @property
     def found(self) -> int | None:
