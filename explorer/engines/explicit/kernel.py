@@ -258,31 +258,39 @@ def canonical(row, best, cand, sym_slot, sym_val, sym_values, sym_moving, fixed_
               f_off, f_mask):
     """The least image of ``row`` (as words, most significant first) under the group whose
     elements are the rows of ``sym_slot`` (element 0 the identity) into ``best``; returns
-    how many elements map ``row`` to it (its stabiliser's size, when ``row`` is canonical).
+    how many elements map ``row`` to it (the size of ``row``'s stabiliser).
 
-    Element ``e`` goes to ``sym_slot[g, e]``, its field value renamed through
-    ``sym_values[sym_val[g, e] + value]`` (``sym_val`` -1: unchanged); the bits of elements
-    that no element moves (``fixed_mask``) are copied as they are."""
+    ``sym_slot[g, d]`` is the element whose value image ``g`` puts in element ``d``,
+    renamed through ``sym_values[sym_val[g, d] + value]`` (``sym_val`` -1: unchanged);
+    ``sym_moving`` lists the elements some image changes, by word, and the bits of the
+    others (``fixed_mask``) are copied as they are.  An image is built word by word and
+    dropped at the first word where it is greater than the best so far."""
     W = row.shape[0]
     for w in range(W):
         best[w] = row[w]
     stabiliser = 1
+    n_moving = sym_moving.shape[0]
     for g in range(1, sym_slot.shape[0]):
-        for w in range(W):
-            cand[w] = row[w] & fixed_mask[w]
-        for k in range(sym_moving.shape[0]):
-            e = sym_moving[k]
-            v = (row[f_word[e]] >> np.uint64(f_off[e])) & np.uint64(f_mask[e])
-            t = sym_val[g, e]
-            if t >= 0:
-                v = np.uint64(sym_values[t + np.int64(v)])
-            d = sym_slot[g, e]
-            cand[f_word[d]] |= v << np.uint64(f_off[d])
         order = 0
+        k = 0
         for w in range(W):
-            if cand[w] != best[w]:
-                order = -1 if cand[w] < best[w] else 1
-                break
+            word = row[w] & fixed_mask[w]
+            while k < n_moving and f_word[sym_moving[k]] == w:
+                d = sym_moving[k]
+                e = sym_slot[g, d]
+                v = (row[f_word[e]] >> np.uint64(f_off[e])) & np.uint64(f_mask[e])
+                t = sym_val[g, d]
+                if t >= 0:
+                    v = np.uint64(sym_values[t + np.int64(v)])
+                word |= v << np.uint64(f_off[d])
+                k += 1
+            cand[w] = word
+            if order == 0:
+                if word > best[w]:
+                    order = 1
+                    break
+                if word < best[w]:
+                    order = -1
         if order < 0:
             for w in range(W):
                 best[w] = cand[w]

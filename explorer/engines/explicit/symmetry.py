@@ -120,6 +120,9 @@ def reduction(model: Model, properties: list[Property], layout: WordLayout, kind
 
 def _tables(model: Model, layout: WordLayout, found: tuple[Permutation, ...],
             elements: list[Permutation]) -> Reduction:
+    """The kernel's tables, by target element: ``sym_slot[g, d]`` is the element whose
+    value image ``g`` moves into ``d`` (the inverse of the permutation's slots), renamed
+    by the sort map of that source element."""
     E, W = len(model.elements), layout.words
     G = max(1, len(elements))
     sym_slot = np.tile(np.arange(max(E, 1), dtype=np.int64), (G, 1))
@@ -128,18 +131,19 @@ def _tables(model: Model, layout: WordLayout, found: tuple[Permutation, ...],
     moving: set[int] = set()
     for g, element in enumerate(elements):
         for e, (target, values) in enumerate(zip(element.slots, element.value_maps(model))):
-            sym_slot[g, e] = target
+            sym_slot[g, target] = e
             if values is not None:
-                sym_val[g, e] = len(flat)
+                sym_val[g, target] = len(flat)
                 flat.extend(values)
             if target != e or values is not None:
-                moving.add(e)
+                moving.update((e, target))
     fixed = np.zeros(W, dtype=np.uint64)
     for e in range(E):
         if e not in moving:
             fixed[layout.word[e]] |= np.uint64(((1 << layout.width[e]) - 1) << layout.off[e])
+    by_word = sorted(moving, key=lambda d: (layout.word[d], d))
     return Reduction(found, G, sym_slot, sym_val, np.array(flat or [0], dtype=np.int64),
-                     np.array(sorted(moving), dtype=np.int64), fixed,
+                     np.array(by_word, dtype=np.int64), fixed,
                      np.zeros(W, dtype=np.uint64), np.zeros(W, dtype=np.uint64))
 
 

@@ -1,0 +1,132 @@
+"""How far the exhaustive engine reaches: the bundled variants at larger instances.
+
+Not a test: run it to record figures (a table in Markdown on stdout).
+
+    python bench/bench_scale.py                    # every instance, 60 s each
+    python bench/bench_scale.py --seconds 20 --variants v4.15 v5.6
+
+Per variant and instance ``-P cpus=C -P other_tasks=N``: ``explore`` without reduction
+(the exact count) and with symmetry reduction (stored states, states represented), the
+time, states per second, the bytes per stored state and the peak memory of the process
+(each measurement in a fresh process, so peak memory is its own).  Then each variant's
+``integrity`` checked with symmetry at the largest instance (the gate's re-check
+included), and the main job (``explorer check --bound 20`` over the bundled variants)
+timed as a user runs it.  When the SPIN engine is installed (``explorer.engines.spin``
+and the ``spin`` binary), the same instances go through SPIN's compile-and-verify on the
+Promela export, as the baseline the ratios are taken against.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VARIANTS = ("v4.14", "v4.15", "v5.2", "v5.6", "v5.16")
+INSTANCES = ((1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3), (3, 2), (3, 3))
+
+
+def _explore(variant: str, cpus: int, others: int, reduction: str, seconds: float, out) -> None:
+    from explorer.engines import Options
+    from explorer.engines.explicit import explore
+    from explorer.lang import load_spec
+    try:
+        model = load_spec(str(ROOT / f"specs/kvm_fpu/{variant}.kp"),
+                          {"cpus": str(cpus), "other_tasks": str(others)}).model
+    except Exception as error:  # noqa: BLE001 - an instance the spec cannot express
+        out.put({"error": str(error).splitlines()[0]})
+        return
+    result = explore(model, Options(timeout_s=seconds, reduction=reduction))
+    out.put({"states": result.states, "represented": result.represented, "time_s": result.time_s,
+             "complete": result.complete, "states_per_s": result.states_per_s,
+             "bytes_per_state": result.bytes_per_state,
+             "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+
+
+def _check(variant: str, cpus: int, others: int, prop: str, seconds: float, out) -> None:
+    from explorer.engines import Options
+    from explorer.engines.explicit import check
+    from explorer.lang import load_spec
+    from explorer.trust.gate import judge
+    model = load_spec(str(ROOT / f"specs/kvm_fpu/{variant}.kp"),
+                      {"cpus": str(cpus), "other_tasks": str(others)}).model
+    p = model.property(prop)
+    start = time.monotonic()
+    result = check(model, p, Options(timeout_s=seconds))
+    searched = time.monotonic() - start
+    outcome = judge(model, p, result, timeout_s=seconds).outcome
+    out.put({"verdict": type(outcome).__name__, "states": result.stats.get("states"),
+             "search_s": searched, "total_s": time.monotonic() - start})
+
+
+def _isolated(target, *args) -> dict:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=target, args=(*args, queue))
+    process.start()
+    process.join()
+    return queue.get() if not queue.empty() else {"error": f"exit code {process.exitcode}"}
+
+
+def _spin(variant: str, cpus: int, others: int, seconds: float) -> dict | None:
+    try:
+        from explorer.engines import spin  # the peer engine, where it is installed
+    except ImportError:
+        return None
+    if shutil.which("spin") is None or not hasattr(spin, "run_pan"):
+        return None
+    from explorer.lang import load_spec
+    model = load_spec(str(ROOT / f"specs/kvm_fpu/{variant}.kp"),
+                      {"cpus": str(cpus), "other_tasks": str(others)}).model
+    start = time.monotonic()
+    result = spin.run_pan(model, None, noreduce=True, bfs=False, timeout_s=seconds)
+    return {"states": getattr(result, "states_stored", None), "time_s": time.monotonic() - start}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--variants", nargs="*", default=list(VARIANTS))
+    args = parser.parse_args()
+    print("| variant | C,N | full states | full s | full states/s | B/state | peak MiB "
+          "| reduced states | represented | reduced s | SPIN states | SPIN s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for variant in args.variants:
+        for cpus, others in INSTANCES:
+            full = _isolated(_explore, variant, cpus, others, "none", args.seconds)
+            if "error" in full:
+                print(f"| {variant} | {cpus},{others} | {full['error'][:60]} |")
+                continue
+            reduced = _isolated(_explore, variant, cpus, others, "symmetry", args.seconds)
+            spin = _spin(variant, cpus, others, args.seconds) or {}
+            mark = "" if full["complete"] else " (stopped)"
+            print(f"| {variant} | {cpus},{others} | {full['states']:,}{mark} | {full['time_s']:.2f} "
+                  f"| {full['states_per_s']:,.0f} | {full['bytes_per_state']:.0f} | {full['peak_mib']:.0f} "
+                  f"| {reduced['states']:,}{'' if reduced['complete'] else ' (stopped)'} "
+                  f"| {reduced['represented']:,} | {reduced['time_s']:.2f} "
+                  f"| {spin.get('states', '-')} | {spin.get('time_s', float('nan')):.2f} |")
+            sys.stdout.flush()
+    print()
+    print("| variant | integrity at 3,3 (symmetry) | states | search s | with re-check s |")
+    print("|---|---|---|---|---|")
+    for variant in args.variants:
+        got = _isolated(_check, variant, 3, 3, "integrity", args.seconds)
+        if "error" in got:
+            print(f"| {variant} | {got['error']} | | | |")
+        else:
+            print(f"| {variant} | {got['verdict']} | {got['states']} | {got['search_s']:.2f} | {got['total_s']:.2f} |")
+    print()
+    start = time.monotonic()
+    subprocess.run([sys.executable, "-m", "explorer", "check", "--bound", "20"], cwd=ROOT,
+                   capture_output=True, check=False)
+    print(f"main job (explorer check --bound 20): {time.monotonic() - start:.1f} s wall")
+
+
+if __name__ == "__main__":
+    main()
