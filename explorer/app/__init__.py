@@ -7,7 +7,11 @@ because nothing happens; ``reports`` and ``report_inputs`` make the proof report
 """
 
 from explorer.app.portfolio import AUTO
+from explorer.engines.explicit.symmetry import REDUCTIONS
 from explorer.engines.registry import NAMES
 
 ENGINE_NAMES: tuple[str, ...] = (AUTO, *NAMES)
 """What ``--engine`` takes."""
+
+REDUCTION_NAMES: tuple[str, ...] = REDUCTIONS
+"""What ``--reduction`` takes."""
