@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from explorer.app.jobs import Job
-from explorer.app.pool import Progress, TaskTimeout, default_memory, default_workers, run_tasks
+from explorer.app.pool import (
+    PoolEvents, Progress, TaskTimeout, default_memory, default_workers, run_tasks,
+)
 from explorer.app.vacuity import Vacuity, VacuityJob, with_vacuity
 from explorer.lang import Spec
 from explorer.verdict import Unknown, Verdict
@@ -32,6 +34,23 @@ class RunOptions:
     """Per job, what an exhaustive search may allocate (None: ``default_memory``)."""
     want_invariant: bool = False
     """Proofs by exhaustive search are followed by a search for a readable invariant."""
+
+
+@dataclass(frozen=True)
+class JobLabel:
+    """What a live display says of a job before its result is in."""
+
+    variant: str
+    property: str
+    engine: str
+
+
+class Monitor(PoolEvents):
+    """A live display of a run: told the jobs first, then as ``PoolEvents``."""
+
+    def begin(self, labels: Sequence[JobLabel]) -> None: ...
+
+    def end(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -72,8 +91,12 @@ def failed_verdict(spec: Spec, job: Job, error: BaseException) -> Verdict:
 
 
 def check_specs(selection: Sequence[tuple[Spec, str]], options: RunOptions,
-                extra: Sequence[Spec] = (), progress: Progress | None = None) -> CheckedRun:
-    """Check each (spec, property) of ``selection`` and every property of ``extra``."""
+                extra: Sequence[Spec] = (), progress: Progress | None = None,
+                monitor: Monitor | None = None) -> CheckedRun:
+    """Check each (spec, property) of ``selection`` and every property of ``extra``.
+
+    ``progress`` sees the figures of a run of one job; ``monitor`` (a live display) sees
+    every job of a run of more than one start, report figures and finish."""
     specs = list(dict.fromkeys(spec for spec, _ in selection))
     pairs = list(selection) + [(s, p.name) for s in extra for p in s.model.properties]
     by_path = {s.path: s for s in [*specs, *extra]}
@@ -94,7 +117,15 @@ def check_specs(selection: Sequence[tuple[Spec, str]], options: RunOptions,
 
     tasks = [*jobs, *vacuity_jobs]
     one = (lambda position, figures: progress(figures)) if progress and len(tasks) == 1 else None
-    results = run_tasks(tasks, workers, on_error, one)
+    live = monitor if monitor is not None and len(tasks) > 1 else None
+    if live is not None:
+        live.begin([JobLabel(by_path[j.spec].variant, j.property, j.engine) for j in jobs]
+                   + [JobLabel(by_path[j.spec].variant, "(vacuity)", "explicit") for j in vacuity_jobs])
+    try:
+        results = run_tasks(tasks, workers, on_error, one, live)
+    finally:
+        if live is not None:
+            live.end()
     verdicts: dict[str, list[Verdict]] = {s.path: [] for s in by_path.values()}
     for job, verdict in zip(jobs, results):
         verdicts[job.spec].append(verdict)

@@ -14,8 +14,11 @@ from explorer.app.run import RunOptions, check_specs
 from explorer.app.specs import bundled_specs, load_specs, select_properties
 from explorer.cli.common import (
     ENGINE_HELP, EXIT_USAGE, check_engine, exit_code, exit_codes, fail, parse_params,
-    MEMORY_HELP, memory_size, progress_printer, seconds, spec_paths,
+    MEMORY_HELP, COLOR_HELP, TRACES_HELP, check_choice, live_progress, memory_size, progress_printer,
+    seconds, spec_paths,
 )
+from explorer.report.terminal import COLOR_MODES, use_color, width
+from explorer.report.text import TRACE_CHOICES
 from explorer.report import json_out, text
 from explorer.report.itf import write_itf
 
@@ -35,9 +38,14 @@ def check(
     seed: int = typer.Option(0, "--seed", help="Seed recorded with the results (engines are deterministic)."),
     show_invariant: bool = typer.Option(False, "--show-invariant", help="Print the evidence of every proof (the inductive invariant in spec syntax); auto then also seeks a readable invariant after an exhaustive proof."),
     memory: Optional[str] = typer.Option(None, "--memory", callback=memory_size, help=MEMORY_HELP),
+    traces: str = typer.Option("violated", "--traces", help=TRACES_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print the verdict table alone (no traces, no warnings)."),
+    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
 ) -> None:
     """Check every property of every spec: a verdict table, then each counterexample as a call chain."""
     check_engine(engine)
+    check_choice("--traces", traces, TRACE_CHOICES)
+    check_choice("--color", color, COLOR_MODES)
     if itf is not None and not itf.strip():
         fail("error: --itf takes a folder, got an empty name", EXIT_USAGE)
     params = parse_params(param)
@@ -48,7 +56,8 @@ def check(
     with exit_codes():
         loaded = load_specs(spec_paths(list(specs)) if specs else bundled_specs(), params, timeout)
         selection = select_properties(loaded, property)
-    run = check_specs(selection, options, progress=progress_printer(not json_output))
+    run = check_specs(selection, options, progress=progress_printer(not json_output),
+                      monitor=live_progress(color))
     verdicts = run.verdicts
     settings = describe(loaded[0].params)
     if itf is not None:
@@ -59,12 +68,11 @@ def check(
     if json_output:
         typer.echo(json_out.results_json(verdicts))
     else:
+        notes = [(checked.spec.variant, note) for checked in run.specs for note in checked.notes]
         typer.echo(text.check_text(verdicts, settings, show_location=locations,
-                                   color=sys.stdout.isatty()), nl=False)
-        for checked in run.specs:
-            for note in checked.notes:
-                typer.echo(f"warning: {checked.spec.variant}: {note}")
-        if show_invariant:
+                                   color=use_color(color, sys.stdout), notes=notes, traces=traces,
+                                   width=width(sys.stdout), quiet=quiet), nl=False)
+        if show_invariant and not quiet:
             evidence = text.certificates_text(verdicts)
             if evidence:
                 typer.echo("\n" + evidence, nl=False)
