@@ -10,7 +10,7 @@ from explorer.app.pool import start_fork_server
 from explorer.app.run import RunOptions, check_specs
 from explorer.app.specs import load_specs, select_properties
 from explorer.cli.common import (
-    ENGINE_HELP, EXIT_USAGE, MEMORY_HELP, check_engine, exit_code, exit_codes, fail, memory_size,
+    ENGINE_HELP, EXIT_USAGE, MEMORY_HELP, check_engine, live_progress, exit_code, exit_codes, fail, memory_size,
     parse_params, seconds, spec_paths,
 )
 from explorer.report import table
@@ -43,7 +43,7 @@ def compare(
         if property:
             select_properties(loaded[:1], property)
     selection = [(s, p.name) for s in loaded for p in s.model.properties if not property or p.name in property]
-    verdicts = check_specs(selection, options).verdicts
+    verdicts = check_specs(selection, options, monitor=live_progress("auto")).verdicts
     variants = [s.variant for s in loaded]
     if json_output:
         typer.echo(table.compare_json(verdicts, variants=variants))

@@ -73,6 +73,7 @@ def _step_meta(step: TraceStep, index: int) -> dict[str, Any]:
         "statement": step.statement,
         "location": step.location,
         "citation": step.citation,
+        "changes": [{"var": name, "from": old, "to": new} for name, old, new in step.changes],
     }
 
 
@@ -130,10 +131,55 @@ def verdict_itf(
         "kind": verdict.kind,
         "verdict": verdict.name,
         "engine": verdict.engine,
+        "bound": verdict.bound,
     }
     return trace_itf(
         outcome.trace, verdict.spec, description, include_hidden=include_hidden, extra_meta=extra
     )
+
+
+class NotATrace(ValueError):
+    """An ITF document without what explorer writes in its ``#meta`` to show a trace."""
+
+
+STEP_KEYS = ("action", "cpu", "context", "chain", "statement", "location", "citation", "changes")
+
+
+def _step_from_meta(meta: dict[str, Any], index: int) -> TraceStep:
+    missing = [key for key in STEP_KEYS if key not in meta]
+    if missing:
+        raise NotATrace(f"state {index} has no {', '.join(missing)} in its #meta "
+                        "(not a trace written by explorer check --itf)")
+    return TraceStep(
+        index=index, action=str(meta["action"]), cpu=meta["cpu"], context=str(meta["context"]),
+        chain=tuple(meta["chain"]), statement=str(meta["statement"]),
+        location=str(meta["location"]), citation=str(meta["citation"]),
+        changes=tuple((c["var"], c["from"], c["to"]) for c in meta["changes"]),
+        violation=meta.get("violation"),
+    )
+
+
+def verdict_from_itf(obj: dict[str, Any]) -> tuple[Verdict, str]:
+    """The verdict (with the trace as ``check`` printed it) and the description of the
+    parameters, from an ITF document ``write_itf`` wrote.  The trace carries its steps
+    only (no raw states): it is for showing, not for replay."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("#meta"), dict) \
+            or not isinstance(obj.get("states"), list):
+        raise NotATrace("not an ITF trace (no #meta and states)")
+    meta = obj["#meta"]
+    for key in ("source", "property", "kind", "variant"):
+        if key not in meta:
+            raise NotATrace(f"its #meta has no {key!r} (not a trace written by explorer check --itf)")
+    steps = [_step_from_meta(state.get("#meta", {}), i) for i, state in enumerate(obj["states"]) if i > 0]
+    if isinstance(meta.get("violation"), dict):
+        steps.append(_step_from_meta(meta["violation"], len(steps) + 1))
+    trace = Trace(elements=(), steps=tuple(steps), states=(), raw_states=(),
+                  actions=tuple(s.action for s in steps))
+    verdict = Verdict(spec=str(meta["source"]), variant=str(meta["variant"]),
+                      property=str(meta["property"]), kind=str(meta["kind"]),
+                      outcome=Violated(trace), engine=str(meta.get("engine", "")),
+                      bound=int(meta.get("bound", len(steps))), time_s=0.0)
+    return verdict, str(meta.get("description", ""))
 
 
 def itf_text(obj: dict[str, Any]) -> str:

@@ -81,18 +81,19 @@ def _layout(steps, numbers, cpus, chain_width: int | None):
     return heads, w_stmt, w_num + w_cpu + w_ctx + 5
 
 
-def _overflowing(heads, w_stmt, steps, mark, width) -> int:
-    """How many steps do not fit on one line of ``width`` columns (a huge number when
-    not even the statement column fits)."""
-    if len(heads[0]) + w_stmt > width:
-        return 1 << 30
-    count = 0
+def _overflowing(heads, w_stmt, steps, mark, width) -> tuple[int, int]:
+    """(steps whose statement does not fit on the first line, steps whose changes do
+    not fit after it) at ``width`` columns."""
+    statements = tails = 0
     for head, step in zip(heads, steps):
+        if len(head) + len(step.statement) > width:
+            statements += 1
+            continue
         tail = "   ".join(filter(None, [changes_text(step),
                                          f"{mark} {step.violation}" if step.violation else ""]))
         if len(head) + w_stmt + 3 + len(tail) > width:
-            count += 1
-    return count
+            tails += 1
+    return statements, tails
 
 
 MIN_CHAIN = 30
@@ -130,13 +131,13 @@ def trace_lines(
             score = _overflowing(layout[0], layout[1], steps, mark, width)
             if best is None or score < best[0]:
                 best = (score, layout)
-            if score == 0:
+            if score == (0, 0):
                 break
         heads, w_stmt, w_lead = best[1]
     # continuation lines go under the statement column if every step's changes fit
     # there, else under the call chain (one indent for the whole trace)
     statement_indent = width is not None and all(
-        width - len(head) >= 30 and all(len(item) <= width - len(head) for item in _tail_items(step, mark))
+        width - len(head) >= 30 and len(head) + len(step.statement) <= width and all(len(item) <= width - len(head) for item in _tail_items(step, mark))
         for head, step in zip(heads, steps))
     lines = []
     for head, step in zip(heads, steps):
@@ -145,6 +146,11 @@ def trace_lines(
                                          f"{mark} {step.violation}" if step.violation else ""]))
         if width is None or len(head) + w_stmt + 3 + len(tail) <= width or not items:
             rows = [(head + f"{step.statement:<{w_stmt}}   " + tail).rstrip()]
+        elif len(head) + len(step.statement) > width:  # even the statement goes below
+            room = max(20, width - w_lead)
+            pieces = [piece for item in [step.statement, *items]
+                      for piece in (textwrap.wrap(item, room) or [item])]
+            rows = [head.rstrip()] + [" " * w_lead + part for part in pieces[:1] + _pack(pieces[1:], room)]
         else:
             indent = len(head) if statement_indent else w_lead
             room = max(20, width - indent)
