@@ -66,7 +66,8 @@ def check(
         except OSError as err:
             fail(f"error: cannot write ITF traces to {itf}: {err}", EXIT_USAGE)
     if json_output:
-        typer.echo(json_out.results_json(verdicts))
+        typer.echo(json_out.results_json(
+            verdicts, notes=[(c.spec.variant, note) for c in run.specs for note in c.notes]))
     else:
         notes = [(checked.spec.variant, note) for checked in run.specs for note in checked.notes]
         typer.echo(text.check_text(verdicts, settings, show_location=locations,

@@ -4,7 +4,11 @@ https://apalache-mc.org/docs/adr/015adr-trace.html.  One state per entry of
 ``Trace.states``: state 0 is the initial state, state ``i`` carries in its ``#meta`` the
 action of step ``i`` (its CPU, context, call chain, statement, location).  A scalar
 variable is a JSON value (integers as numbers, booleans, enum members as strings); an
-array is ``{"#map": [[key, value], ...]}``.  A violating step that the run stops before
+array is ``{"#map": [[key, value], ...]}``.  The top-level ``#meta`` says what the file is
+(``kind`` ``explorer.trace``, ``version`` 1; schema ``docs/schemas/trace.schema.json``)
+and which verdict it backs (variant, property, ``property_kind``, verdict, engine, bound);
+each state's ``#meta`` carries the step that led to it, its changes as the text trace
+shows them, so that ``explorer show`` prints the trace as ``check`` did.  A violating step that the run stops before
 (``len(states) == len(steps)``) is recorded in the top-level ``#meta`` as ``violation``.
 """
 
@@ -91,6 +95,8 @@ def trace_itf(
     meta: dict[str, Any] = {
         "format": "ITF",
         "format-description": FORMAT_DESCRIPTION,
+        "kind": "explorer.trace",
+        "version": 1,
         "source": source,
         "description": description,
         "varTypes": _var_types(trace, variables),
@@ -128,7 +134,7 @@ def verdict_itf(
     extra = {
         "variant": verdict.variant,
         "property": verdict.property,
-        "kind": verdict.kind,
+        "property_kind": verdict.kind,
         "verdict": verdict.name,
         "engine": verdict.engine,
         "bound": verdict.bound,
@@ -167,7 +173,7 @@ def verdict_from_itf(obj: dict[str, Any]) -> tuple[Verdict, str]:
             or not isinstance(obj.get("states"), list):
         raise NotATrace("not an ITF trace (no #meta and states)")
     meta = obj["#meta"]
-    for key in ("source", "property", "kind", "variant"):
+    for key in ("source", "property", "property_kind", "variant"):
         if key not in meta:
             raise NotATrace(f"its #meta has no {key!r} (not a trace written by explorer check --itf)")
     steps = [_step_from_meta(state.get("#meta", {}), i) for i, state in enumerate(obj["states"]) if i > 0]
@@ -176,7 +182,7 @@ def verdict_from_itf(obj: dict[str, Any]) -> tuple[Verdict, str]:
     trace = Trace(elements=(), steps=tuple(steps), states=(), raw_states=(),
                   actions=tuple(s.action for s in steps))
     verdict = Verdict(spec=str(meta["source"]), variant=str(meta["variant"]),
-                      property=str(meta["property"]), kind=str(meta["kind"]),
+                      property=str(meta["property"]), kind=str(meta["property_kind"]),
                       outcome=Violated(trace), engine=str(meta.get("engine", "")),
                       bound=int(meta.get("bound", len(steps))), time_s=0.0)
     return verdict, str(meta.get("description", ""))

@@ -110,7 +110,7 @@ def compare_dict(
     verdicts: Sequence[Verdict], *, variants: Sequence[str] | None = None
 ) -> dict[str, Any]:
     """The compare matrix as plain data:
-    ``{"version": 1, "variants": [...], "properties": [...], "rows": [{"property", "cells":
+    ``{"kind": "explorer.compare", "version": 1, "variants": [...], "properties": [...], "rows": [{"property", "cells":
     {variant: {"verdict", "status", "depth", "bound", "engine", "time_s", "text"} | null}}]}``."""
     cols, rows, cells = matrix(verdicts, variants)
     out_rows = []
@@ -128,7 +128,7 @@ def compare_dict(
                 "text": matrix_cell(v),
             }
         out_rows.append({"property": p, "cells": row})
-    return {"version": 1, "variants": cols, "properties": rows, "rows": out_rows}
+    return {"kind": "explorer.compare", "version": 1, "variants": cols, "properties": rows, "rows": out_rows}
 
 
 def compare_json(verdicts: Sequence[Verdict], *, variants: Sequence[str] | None = None) -> str:
