@@ -20,7 +20,10 @@ from explorer.cli.common import (
 from explorer.report.terminal import COLOR_MODES, use_color, width
 from explorer.report.text import TRACE_CHOICES
 from explorer.report import json_out, text
+from explorer.app.report_inputs import explorer_version
+from explorer.report.files import write_atomic
 from explorer.report.itf import write_itf
+from explorer.report.sarif import sarif_text
 
 
 def check(
@@ -41,6 +44,7 @@ def check(
     traces: str = typer.Option("violated", "--traces", help=TRACES_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print the verdict table alone (no traces, no warnings)."),
     color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+    sarif: Optional[str] = typer.Option(None, "--sarif", help="Also write the failing properties as SARIF 2.1.0 to this file (a code flow per counterexample, a thread flow per CPU and context)."),
 ) -> None:
     """Check every property of every spec: a verdict table, then each counterexample as a call chain."""
     check_engine(engine)
@@ -65,6 +69,11 @@ def check(
             write_itf([v for v in verdicts if v.depth is not None], Path(itf), settings)
         except OSError as err:
             fail(f"error: cannot write ITF traces to {itf}: {err}", EXIT_USAGE)
+    if sarif is not None:
+        try:
+            write_atomic(Path(sarif), sarif_text(verdicts, explorer_version()))
+        except OSError as err:
+            fail(f"error: cannot write SARIF to {sarif}: {err}", EXIT_USAGE)
     if json_output:
         typer.echo(json_out.results_json(
             verdicts, notes=[(c.spec.variant, note) for c in run.specs for note in c.notes]))
