@@ -173,6 +173,11 @@ def display_path(path: str, timings: bool) -> str:
 # --------------------------------------------------------------------------- reproducibility
 
 
+def versions() -> dict[str, str]:
+    """What ``--version`` prints: explorer's, z3's and Python's versions."""
+    return {"explorer": explorer_version(), "z3": solver_version(), "Python": platform.python_version()}
+
+
 def explorer_version() -> str:
     try:
         from importlib.metadata import version

@@ -46,7 +46,7 @@ def check(
     color: str = typer.Option("auto", "--color", help=COLOR_HELP),
     sarif: Optional[str] = typer.Option(None, "--sarif", help="Also write the failing properties as SARIF 2.1.0 to this file (a code flow per counterexample, a thread flow per CPU and context)."),
 ) -> None:
-    """Check every property of every spec: a verdict table, then each counterexample as a call chain."""
+    """Check every property of every spec: the verdict table, then the counterexamples of the properties that fail as call chains, then the warnings."""
     check_engine(engine)
     check_choice("--traces", traces, TRACE_CHOICES)
     check_choice("--color", color, COLOR_MODES)
