@@ -11,10 +11,11 @@ import typer
 from explorer.app.jobs import describe
 from explorer.app.pool import start_fork_server
 from explorer.app.run import RunOptions, check_specs
-from explorer.app.specs import bundled_specs, load_specs, select_properties
+from explorer.app.specs import bundled_specs, select_properties
+from explorer.app.sweeps import load_instances
 from explorer.cli.common import (
     ENGINE_HELP, EXIT_USAGE, check_engine, exit_code, exit_codes, fail, parse_params,
-    MEMORY_HELP, COLOR_HELP, TRACES_HELP, check_choice, live_progress, memory_size, progress_printer,
+    MEMORY_HELP, PARAM_HELP, COLOR_HELP, RAY_HELP, TRACES_HELP, check_choice, live_progress, memory_size, progress_printer,
     seconds, spec_paths,
 )
 from explorer.report.terminal import COLOR_MODES, use_color, width
@@ -31,7 +32,7 @@ def check(
     bound: int = typer.Option(20, "--bound", "-b", min=1, help="Depth (steps) up to which BMC searches."),
     property: Optional[List[str]] = typer.Option(None, "--property", "-p", help="Check only this property (repeatable)."),
     engine: str = typer.Option("auto", "--engine", "-e", help=ENGINE_HELP),
-    param: Optional[List[str]] = typer.Option(None, "--param", "-P", help="Override a spec parameter: name=value (repeatable)."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-P", help=PARAM_HELP),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON document instead of text."),
     itf: Optional[str] = typer.Option(None, "--itf", help="Write each counterexample as an ITF trace into this folder."),
     timeout: Optional[float] = typer.Option(None, "--timeout", callback=seconds, help="Seconds per property (unknown when exceeded). inf: no limit."),
@@ -44,6 +45,7 @@ def check(
     traces: str = typer.Option("violated", "--traces", help=TRACES_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print the verdict table alone (no traces, no warnings)."),
     color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+    ray: Optional[str] = typer.Option(None, "--ray", help=RAY_HELP),
     sarif: Optional[str] = typer.Option(None, "--sarif", help="Also write the failing properties as SARIF 2.1.0 to this file (a code flow per counterexample, a thread flow per CPU and context)."),
 ) -> None:
     """Check every property of every spec: the verdict table, then the counterexamples of the properties that fail as call chains, then the warnings."""
@@ -55,15 +57,16 @@ def check(
     params = parse_params(param)
     options = RunOptions(engine=engine, bound=bound, timeout_s=timeout,
                          params=tuple(sorted(params.items())), jobs=jobs, vacuity=vacuity, seed=seed,
-                         memory_bytes=memory, want_invariant=show_invariant)
+                         memory_bytes=memory, want_invariant=show_invariant, ray=ray)
     start_fork_server()
     with exit_codes():
-        loaded = load_specs(spec_paths(list(specs)) if specs else bundled_specs(), params, timeout)
+        loaded = load_instances(spec_paths(list(specs)) if specs else bundled_specs(), params, timeout)
         selection = select_properties(loaded, property)
-    run = check_specs(selection, options, progress=progress_printer(not json_output),
-                      monitor=live_progress(color))
+    with exit_codes():  # --ray: Ray missing, or no cluster at the address
+        run = check_specs(selection, options, progress=progress_printer(not json_output),
+                          monitor=live_progress(color))
     verdicts = run.verdicts
-    settings = describe(loaded[0].params)
+    settings = {spec.variant: describe(spec.params) for spec in loaded}
     if itf is not None:
         try:
             write_itf([v for v in verdicts if v.depth is not None], Path(itf), settings)

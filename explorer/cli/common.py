@@ -115,6 +115,11 @@ def progress_printer(enabled: bool):
     return show
 
 
+PARAM_HELP = ("Set a spec parameter: name=value (repeatable); name=v1,v2,... sweeps it: every "
+              "combination of the swept values is an instance of each spec, checked and shown "
+              "as a variant of its own (compare: a column each).")
+RAY_HELP = ("Run the jobs on the Ray cluster at this address (auto, host:port, ray://host:port, or "
+            "local for a Ray instance on this machine); needs pip install 'explorer[distributed]'.")
 COLOR_HELP = ("Colour: auto (on a terminal, unless NO_COLOR is set), always or never; also "
               "for the live progress on stderr.")
 TRACES_HELP = ("Which traces to print after the table: violated (counterexamples of the "

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from explorer.report.files import safe_name, write_atomic
 from explorer.verdict import Trace, TraceStep, Value, Verdict, Violated
@@ -200,7 +200,7 @@ def itf_filename(verdict: Verdict) -> str:
 def write_itf(
     verdicts: Iterable[Verdict],
     directory: str | os.PathLike[str],
-    description: str = "",
+    description: str | Mapping[str, str] = "",
     *,
     include_hidden: bool = True,
 ) -> list[Path]:
@@ -212,7 +212,8 @@ def write_itf(
     written: list[Path] = []
     used: set[str] = set()
     for verdict in verdicts:
-        obj = verdict_itf(verdict, description, include_hidden=include_hidden)
+        said = description.get(verdict.variant, "") if isinstance(description, Mapping) else description
+        obj = verdict_itf(verdict, said, include_hidden=include_hidden)
         if obj is None:
             continue
         name = itf_filename(verdict)

@@ -4,7 +4,7 @@ prints (the verdict table of ``table``, then the traces, then the warnings)."""
 from __future__ import annotations
 
 import textwrap
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from explorer.report.phrases import proof_text, verdict_text
 from explorer.report.table import verdict_table
@@ -230,9 +230,17 @@ def shown(verdict: Verdict, traces: str = "all") -> bool:
     return traces == "all" or verdict.failed
 
 
+def described(description: str | Mapping[str, str] | None, verdict: Verdict) -> str | None:
+    """The parameter description of ``verdict``'s instance: one for all, or by variant
+    (the instances of a sweep)."""
+    if isinstance(description, Mapping):
+        return description.get(verdict.variant)
+    return description
+
+
 def traces_text(
     verdicts: list[Verdict] | tuple[Verdict, ...],
-    description: str | None = None,
+    description: str | Mapping[str, str] | None = None,
     *,
     show_location: bool = False,
     chain_width: int | None = 60,
@@ -242,8 +250,8 @@ def traces_text(
 ) -> str:
     """The traces of ``verdicts`` that ``traces`` selects, separated by blank lines."""
     blocks = [
-        trace_text(v, description, show_location=show_location, chain_width=chain_width,
-                   color=color, width=width)
+        trace_text(v, described(description, v), show_location=show_location,
+                   chain_width=chain_width, color=color, width=width)
         for v in verdicts if shown(v, traces)
     ]
     return "\n".join(b for b in blocks if b)
@@ -251,7 +259,7 @@ def traces_text(
 
 def check_text(
     verdicts: list[Verdict] | tuple[Verdict, ...],
-    description: str | None = None,
+    description: str | Mapping[str, str] | None = None,
     *,
     show_location: bool = False,
     chain_width: int | None = 60,
