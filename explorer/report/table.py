@@ -35,7 +35,7 @@ def _tone(verdict: Verdict, text: str) -> str:
 
 
 def verdict_table(verdicts: Iterable[Verdict], tablefmt: str = "simple", *,
-                  width: int | None = None, color: bool = False) -> str:
+                  width: int | None = None, color: bool = False, with_time: bool = True) -> str:
     """The verdict table; ``depth`` is the counterexample's length (``-`` when none).
 
     With ``width``, a table wider than that drops the ``depth`` column (the verdict
@@ -43,6 +43,9 @@ def verdict_table(verdicts: Iterable[Verdict], tablefmt: str = "simple", *,
     verdicts = list(verdicts)
     rows = verdict_rows(verdicts)
     headers = list(VERDICT_HEADERS)
+    if not with_time:
+        rows = [row[:-1] for row in rows]
+        headers = headers[:-1]
 
     def render(rows, headers, maxcolwidths=None) -> str:
         return tabulate(rows, headers=headers, tablefmt=tablefmt, floatfmt=".2f", missingval="-",
