@@ -15,7 +15,8 @@ imported explorer and solved nothing:
   ends the run: the workers ignore SIGINT, so no solver can turn it into a verdict.
 
 Progress figures a task reports (states, depth) come back through a queue and are handed
-to ``progress(task position, figures)`` while the tasks run.
+to ``progress(task position, figures)`` while the tasks run; ``events`` (optional) also
+learns when a task starts in its worker and when its result (or ``on_error``'s) is in.
 """
 
 from __future__ import annotations
@@ -30,6 +31,18 @@ from typing import Any, Callable, Protocol, Sequence, TypeVar
 R = TypeVar("R")
 Progress = Callable[[dict], None]
 PoolProgress = Callable[[int, dict], None]
+STARTED = "__started__"
+"""The figure a worker sends first, so that the parent knows the task is running."""
+
+
+class PoolEvents(Protocol):
+    """What a live display learns of the tasks (positions as in ``tasks``)."""
+
+    def started(self, position: int) -> None: ...
+
+    def figures(self, position: int, figures: dict) -> None: ...
+
+    def finished(self, position: int, result: Any) -> None: ...
 
 GRACE_S = 5.0
 """How long past its timeout a task may run before the alarm ends it (engines stop at
@@ -65,6 +78,7 @@ def _execute(position: int, task: Task[R]) -> R:
     def report(figures: dict) -> None:
         _QUEUE.put((position, figures))
 
+    report({STARTED: True})
     if task.timeout_s is not None:
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, task.timeout_s + GRACE_S)
@@ -153,7 +167,8 @@ def start_fork_server() -> None:
 
 def run_tasks(tasks: Sequence[Task[R]], workers: int,
               on_error: Callable[[Task[R], Exception], R],
-              progress: PoolProgress | None = None) -> list[R]:
+              progress: PoolProgress | None = None,
+              events: PoolEvents | None = None) -> list[R]:
     """Run every task (at most ``workers`` at a time); results in task order."""
     if not tasks:
         return []
@@ -165,15 +180,19 @@ def run_tasks(tasks: Sequence[Task[R]], workers: int,
                                initargs=(figures,))
     try:
         futures = [pool.submit(_execute, i, task) for i, task in enumerate(tasks)]
-        _wait_all(futures, figures, progress)
-        out = []
-        for task, future in zip(tasks, futures):
+        results: dict[int, R] = {}
+
+        def settle(position: int) -> None:
             try:
-                out.append(future.result())
+                results[position] = futures[position].result()
             except Exception as error:  # noqa: BLE001 - an engine bug must not lose the run
-                out.append(on_error(task, error))
+                results[position] = on_error(tasks[position], error)
+            if events is not None:
+                events.finished(position, results[position])
+
+        _wait_all(futures, figures, _dispatch(progress, events), settle)
         pool.shutdown()
-        return out
+        return [results[i] for i in range(len(tasks))]
     except BaseException:
         _stop(pool)
         raise
@@ -181,11 +200,29 @@ def run_tasks(tasks: Sequence[Task[R]], workers: int,
         figures.close()
 
 
-def _wait_all(futures: list[Future], figures: Any, progress: PoolProgress | None) -> None:
+def _dispatch(progress: PoolProgress | None, events: PoolEvents | None) -> PoolProgress:
+    def handle(position: int, data: dict) -> None:
+        if STARTED in data:
+            if events is not None:
+                events.started(position)
+            return
+        if events is not None:
+            events.figures(position, data)
+        if progress is not None:
+            progress(position, data)
+
+    return handle
+
+
+def _wait_all(futures: list[Future], figures: Any, progress: PoolProgress,
+              settle: Callable[[int], None]) -> None:
+    index = {future: i for i, future in enumerate(futures)}
     pending = set(futures)
     while pending:
-        _, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+        done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
         _drain(figures, progress)
+        for future in sorted(done, key=index.__getitem__):
+            settle(index[future])
     _drain(figures, progress)
 
 

@@ -26,7 +26,7 @@ from explorer.lang import Spec
 from explorer.ir import StateVar
 from explorer.smt import solver_version
 from explorer.report.files import safe_name
-from explorer.report.formats import FORMATS, RENDERERS
+from explorer.report.formats import DEFAULT_FORMATS, FORMATS, RENDERERS
 from explorer.report.markdown import render_matrix
 from explorer.report.inputs import ModelSummary, ReportInput, Reproducibility, StateVariable
 from explorer.verdict import Verdict
@@ -173,6 +173,11 @@ def display_path(path: str, timings: bool) -> str:
 # --------------------------------------------------------------------------- reproducibility
 
 
+def versions() -> dict[str, str]:
+    """What ``--version`` prints: explorer's, z3's and Python's versions."""
+    return {"explorer": explorer_version(), "z3": solver_version(), "Python": platform.python_version()}
+
+
 def explorer_version() -> str:
     try:
         from importlib.metadata import version
@@ -284,7 +289,7 @@ def missing_bases(specs: Sequence[Spec]) -> list[str]:
 
 
 def report_files(variants: Sequence[CheckedSpec], *, bases: Sequence[CheckedSpec] = (),
-                 formats: Sequence[str] = FORMATS, matrix: str | None = None,
+                 formats: Sequence[str] = DEFAULT_FORMATS, matrix: str | None = None,
                  command: str = "", seed: int | None = 0, timings: bool = True,
                  title: str | None = None) -> dict[str, str]:
     """Every file ``explorer report`` writes, as {file name: text}, in writing order:

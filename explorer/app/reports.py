@@ -17,7 +17,7 @@ from explorer.app.pool import start_fork_server
 from explorer.app.run import CheckedRun, RunOptions, check_specs
 from explorer.app.specs import UsageError, load_specs
 from explorer.report.files import safe_name, write_atomic
-from explorer.report.formats import FORMATS
+from explorer.report.formats import DEFAULT_FORMATS, FORMATS
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def write_reports(paths: Sequence[str], out: Path, formats: tuple[str, ...], opt
     defaults = RunOptions()
     flags: list[tuple[str, object]] = [
         ("--out", display_path(str(out), timings)),
-        ("--format", ",".join(formats) if formats != FORMATS else None),
+        ("--format", ",".join(formats) if formats != DEFAULT_FORMATS else None),
         ("--bound", options.bound),
         ("--engine", options.engine if options.engine != defaults.engine else None),
         ("--param", [f"{k}={v}" for k, v in sorted(params.items())] or None),

@@ -16,18 +16,40 @@ import sys
 
 import typer
 
-from explorer.cli import check, compare, explore, report
+from explorer.cli import check, compare, explore, report, show
 from explorer.cli.common import EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+    add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Exhaustive state-space explorer for kernel code paths that hand a per-CPU "
          "register file between owners (x86 FPU state, QEMU, KVM guests).",
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from explorer.app.report_inputs import versions
+
+        for name, number in versions().items():
+            typer.echo(f"{name} {number}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                 help="Print the versions of explorer, z3 and Python, and exit."),
+) -> None:
+    """Exhaustive state-space explorer for kernel code paths that hand a per-CPU register
+    file between owners (x86 FPU state, QEMU, KVM guests)."""
+
+
 app.command(name="check")(check.check)
 app.command(name="explore")(explore.explore)
 app.command(name="compare")(compare.compare)
 app.command(name="report")(report.report)
+app.command(name="show")(show.show)
 
 
 class Terminated(BaseException):

@@ -126,6 +126,34 @@ def progress_printer(enabled: bool):
     return show
 
 
+PARAM_HELP = ("Set a spec parameter: name=value (repeatable); name=v1,v2,... sweeps it: every "
+              "combination of the swept values is an instance of each spec, checked and shown "
+              "as a variant of its own (compare: a column each).")
+RAY_HELP = ("Run the jobs on the Ray cluster at this address (auto, host:port, ray://host:port, or "
+            "local for a Ray instance on this machine); needs pip install 'explorer[distributed]'.")
+COLOR_HELP = ("Colour: auto (on a terminal, unless NO_COLOR is set), always or never; also "
+              "for the live progress on stderr.")
+TRACES_HELP = ("Which traces to print after the table: violated (counterexamples of the "
+               "properties that fail, the default), all (also the witnesses of reach goals), none.")
+
+
+def check_choice(option: str, value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        fail(f"error: {option} takes one of: {', '.join(choices)}; got {value!r}", EXIT_USAGE)
+    return value
+
+
+def live_progress(color: str):
+    """The live display of a run of many jobs, on stderr when it is a terminal (None
+    otherwise)."""
+    from explorer.report.progress import LiveProgress
+    from explorer.report.terminal import interactive, use_color, width
+
+    if not interactive(sys.stderr):
+        return None
+    return LiveProgress(sys.stderr, use_color(color, sys.stderr), width(sys.stderr))
+
+
 def exit_code(verdicts: list[Verdict]) -> int:
     if any(v.failed for v in verdicts):
         return EXIT_VIOLATED

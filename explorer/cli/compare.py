@@ -8,9 +8,10 @@ import typer
 
 from explorer.app.pool import start_fork_server
 from explorer.app.run import RunOptions, check_specs
-from explorer.app.specs import load_specs, select_properties
+from explorer.app.specs import select_properties
+from explorer.app.sweeps import load_instances
 from explorer.cli.common import (
-    ENGINE_HELP, EXIT_USAGE, MEMORY_HELP, REDUCTION_HELP, reduction_kind, check_engine, exit_code, exit_codes, fail, memory_size,
+    ENGINE_HELP, EXIT_USAGE, MEMORY_HELP, REDUCTION_HELP, reduction_kind, PARAM_HELP, RAY_HELP, check_engine, live_progress, exit_code, exit_codes, fail, memory_size,
     parse_params, seconds, spec_paths,
 )
 from explorer.report import table
@@ -21,7 +22,7 @@ def compare(
     bound: int = typer.Option(20, "--bound", "-b", min=1, help="Depth (steps) up to which BMC searches."),
     property: Optional[List[str]] = typer.Option(None, "--property", "-p", help="Compare only this property (repeatable)."),
     engine: str = typer.Option("auto", "--engine", "-e", help=ENGINE_HELP),
-    param: Optional[List[str]] = typer.Option(None, "--param", "-P", help="Override a spec parameter: name=value (repeatable)."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-P", help=PARAM_HELP),
     tablefmt: str = typer.Option("github", "--tablefmt", help="Any tabulate format: github, simple, latex, html, …"),
     json_output: bool = typer.Option(False, "--json", help="Print the matrix as JSON."),
     timeout: Optional[float] = typer.Option(None, "--timeout", callback=seconds, help="Seconds per property (unknown when exceeded). inf: no limit."),
@@ -29,6 +30,7 @@ def compare(
     times: bool = typer.Option(True, "--time/--no-time", help="Show each cell's time."),
     memory: Optional[str] = typer.Option(None, "--memory", callback=memory_size, help=MEMORY_HELP),
     reduction: str = typer.Option("symmetry", "--reduction", callback=reduction_kind, help=REDUCTION_HELP),
+    ray: Optional[str] = typer.Option(None, "--ray", help=RAY_HELP),
 ) -> None:
     """Variants side by side: properties as rows, variants as columns."""
     check_engine(engine)
@@ -37,14 +39,15 @@ def compare(
     params = parse_params(param)
     options = RunOptions(engine=engine, bound=bound, timeout_s=timeout,
                          params=tuple(sorted(params.items())), jobs=jobs, vacuity=False,
-                         memory_bytes=memory, reduction=reduction)
+                         memory_bytes=memory, ray=ray, reduction=reduction)
     start_fork_server()
     with exit_codes():
-        loaded = load_specs(spec_paths(list(specs)), params, timeout)
+        loaded = load_instances(spec_paths(list(specs)), params, timeout)
         if property:
             select_properties(loaded[:1], property)
     selection = [(s, p.name) for s in loaded for p in s.model.properties if not property or p.name in property]
-    verdicts = check_specs(selection, options).verdicts
+    with exit_codes():  # --ray: Ray missing, or no cluster at the address
+        verdicts = check_specs(selection, options, monitor=live_progress("auto")).verdicts
     variants = [s.variant for s in loaded]
     if json_output:
         typer.echo(table.compare_json(verdicts, variants=variants))

@@ -17,7 +17,7 @@ from explorer.report.table import compare_table
 def report(
     specs: Optional[List[str]] = typer.Argument(None, help="Variant specs (.kp), matrix columns in this order; default: the bundled specs/kvm_fpu variants."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the reports (created if missing)."),
-    format: str = typer.Option("md,html,json", "--format", "-f", help="Comma-separated report formats: md, html, json."),
+    format: str = typer.Option("md,html,json", "--format", "-f", help="Comma-separated report formats: md, html, json, txt (plain text in 80 columns)."),
     bound: int = typer.Option(20, "--bound", "-b", min=1, help="Depth (steps) up to which BMC searches."),
     engine: str = typer.Option("auto", "--engine", "-e", help=ENGINE_HELP),
     param: Optional[List[str]] = typer.Option(None, "--param", "-P", help="Override a spec parameter: name=value (repeatable)."),

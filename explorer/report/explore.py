@@ -52,4 +52,4 @@ def explore_text(result: Any, spec: str, settings: str) -> str:
 
 def explore_json(result: Any) -> str:
     data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
-    return json.dumps({"version": 1, "explore": data}, indent=2, default=str) + "\n"
+    return json.dumps({"kind": "explorer.explore", "version": 1, "explore": data}, indent=2, default=str) + "\n"

@@ -4,7 +4,11 @@ https://apalache-mc.org/docs/adr/015adr-trace.html.  One state per entry of
 ``Trace.states``: state 0 is the initial state, state ``i`` carries in its ``#meta`` the
 action of step ``i`` (its CPU, context, call chain, statement, location).  A scalar
 variable is a JSON value (integers as numbers, booleans, enum members as strings); an
-array is ``{"#map": [[key, value], ...]}``.  A violating step that the run stops before
+array is ``{"#map": [[key, value], ...]}``.  The top-level ``#meta`` says what the file is
+(``kind`` ``explorer.trace``, ``version`` 1; schema ``docs/schemas/trace.schema.json``)
+and which verdict it backs (variant, property, ``property_kind``, verdict, engine, bound);
+each state's ``#meta`` carries the step that led to it, its changes as the text trace
+shows them, so that ``explorer show`` prints the trace as ``check`` did.  A violating step that the run stops before
 (``len(states) == len(steps)``) is recorded in the top-level ``#meta`` as ``violation``.
 """
 
@@ -13,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from explorer.report.files import safe_name, write_atomic
 from explorer.verdict import Trace, TraceStep, Value, Verdict, Violated
@@ -73,6 +77,7 @@ def _step_meta(step: TraceStep, index: int) -> dict[str, Any]:
         "statement": step.statement,
         "location": step.location,
         "citation": step.citation,
+        "changes": [{"var": name, "from": old, "to": new} for name, old, new in step.changes],
     }
 
 
@@ -90,6 +95,8 @@ def trace_itf(
     meta: dict[str, Any] = {
         "format": "ITF",
         "format-description": FORMAT_DESCRIPTION,
+        "kind": "explorer.trace",
+        "version": 1,
         "source": source,
         "description": description,
         "varTypes": _var_types(trace, variables),
@@ -127,13 +134,58 @@ def verdict_itf(
     extra = {
         "variant": verdict.variant,
         "property": verdict.property,
-        "kind": verdict.kind,
+        "property_kind": verdict.kind,
         "verdict": verdict.name,
         "engine": verdict.engine,
+        "bound": verdict.bound,
     }
     return trace_itf(
         outcome.trace, verdict.spec, description, include_hidden=include_hidden, extra_meta=extra
     )
+
+
+class NotATrace(ValueError):
+    """An ITF document without what explorer writes in its ``#meta`` to show a trace."""
+
+
+STEP_KEYS = ("action", "cpu", "context", "chain", "statement", "location", "citation", "changes")
+
+
+def _step_from_meta(meta: dict[str, Any], index: int) -> TraceStep:
+    missing = [key for key in STEP_KEYS if key not in meta]
+    if missing:
+        raise NotATrace(f"state {index} has no {', '.join(missing)} in its #meta "
+                        "(not a trace written by explorer check --itf)")
+    return TraceStep(
+        index=index, action=str(meta["action"]), cpu=meta["cpu"], context=str(meta["context"]),
+        chain=tuple(meta["chain"]), statement=str(meta["statement"]),
+        location=str(meta["location"]), citation=str(meta["citation"]),
+        changes=tuple((c["var"], c["from"], c["to"]) for c in meta["changes"]),
+        violation=meta.get("violation"),
+    )
+
+
+def verdict_from_itf(obj: dict[str, Any]) -> tuple[Verdict, str]:
+    """The verdict (with the trace as ``check`` printed it) and the description of the
+    parameters, from an ITF document ``write_itf`` wrote.  The trace carries its steps
+    only (no raw states): it is for showing, not for replay."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("#meta"), dict) \
+            or not isinstance(obj.get("states"), list):
+        raise NotATrace("not an ITF trace (no #meta and states)")
+    meta = obj["#meta"]
+    for key in ("source", "property", "property_kind", "variant"):
+        if key not in meta:
+            raise NotATrace(f"its #meta has no {key!r} (not a trace written by explorer check --itf)")
+    steps = [_step_from_meta(state.get("#meta", {}), i) for i, state in enumerate(obj["states"]) if i > 0]
+    if isinstance(meta.get("violation"), dict):
+        steps.append(_step_from_meta(meta["violation"], len(steps) + 1))
+    trace = Trace(elements=(), steps=tuple(steps), states=(), raw_states=(),
+                  actions=tuple(s.action for s in steps))
+    verdict = Verdict(spec=str(meta["source"]), variant=str(meta["variant"]),
+                      property=str(meta["property"]), kind=str(meta["property_kind"]),
+                      outcome=Violated(trace), engine=str(meta.get("engine", "")),
+                      bound=int(meta.get("bound", len(steps))), time_s=0.0)
+    return verdict, str(meta.get("description", ""))
 
 
 def itf_text(obj: dict[str, Any]) -> str:
@@ -148,7 +200,7 @@ def itf_filename(verdict: Verdict) -> str:
 def write_itf(
     verdicts: Iterable[Verdict],
     directory: str | os.PathLike[str],
-    description: str = "",
+    description: str | Mapping[str, str] = "",
     *,
     include_hidden: bool = True,
 ) -> list[Path]:
@@ -160,7 +212,8 @@ def write_itf(
     written: list[Path] = []
     used: set[str] = set()
     for verdict in verdicts:
-        obj = verdict_itf(verdict, description, include_hidden=include_hidden)
+        said = description.get(verdict.variant, "") if isinstance(description, Mapping) else description
+        obj = verdict_itf(verdict, said, include_hidden=include_hidden)
         if obj is None:
             continue
         name = itf_filename(verdict)

@@ -1,32 +1,68 @@
 """Machine-readable results (``--json``).
 
-Schema (version 1), keys always present and always in this order::
+Schema ``docs/schemas/check.schema.json`` (kind ``explorer.check``, version 2), keys
+always present and always in this order::
 
-    {"version": 1, "results": [{"spec", "variant", "property", "kind", "verdict", "bound",
-      "depth", "engine", "time_s", "trace", "certificate", "warnings"}]}
+    {"kind": "explorer.check", "version": 2,
+     "results": [{"spec", "variant", "property", "kind", "verdict", "bound", "depth",
+                  "engine", "time_s", "trace", "certificate", "warnings"}],
+     "warnings": [{"file", "line", "column", "property", "message", "variants"}]}
 
 ``trace`` is a list of steps ``{"step", "cpu", "context", "chain", "statement",
 "location", "citation", "changes": [{"var", "from", "to"}], "violation"}`` (empty when
-there is no counterexample or witness); ``certificate`` is ``{"method", "kind", "text",
-"k", "checked"}`` for a proof, else null.  For an unknown verdict the reason is the last
-entry of ``warnings``, as ``unknown: <reason>``.
+there is no counterexample or witness); the values of ``changes`` are typed as in ITF
+(integers as numbers, booleans, enum members as strings; version 1 had strings).
+``certificate`` is ``{"method", "kind", "text", "k", "checked"}`` for a proof, else null.
+For an unknown verdict the reason is the last entry of its ``warnings``, as ``unknown:
+<reason>``.  The top-level ``warnings`` are those of the whole run, each once (see
+``report.warnings``): ``file``/``line``/``column`` are null for a warning that points at
+no single spec line.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from explorer.report.phrases import matrix_cell
-from explorer.verdict import Proved, Trace, TraceStep, Unknown, Verdict, Violated
+from explorer.report.warnings import Warning, grouped
+from explorer.verdict import Proved, Trace, TraceStep, Unknown, Value, Verdict, Violated
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+CHECK_KIND = "explorer.check"
+REPORT_KIND = "explorer.report"
 
 if TYPE_CHECKING:
     from explorer.report.inputs import ReportInput
 
 
-def step_dict(position: int, step: TraceStep) -> dict[str, Any]:
+def typed(shown: str) -> Value:
+    """A displayed value as ITF types it: ``true``/``false``, an integer, else a string."""
+    if shown in ("true", "false"):
+        return shown == "true"
+    try:
+        return int(shown)
+    except ValueError:
+        return shown
+
+
+def typed_changes(trace: Trace | None, position: int, step: TraceStep) -> list[dict[str, Any]]:
+    """The changes of step ``position`` (from 1) with typed values: taken from the
+    trace's states where it has them, else read from the displayed text."""
+    names = {e.name: i for i, e in enumerate(trace.elements)} if trace is not None else {}
+    states = trace.states if trace is not None else ()
+    out = []
+    for name, old, new in step.changes:
+        slot = names.get(name)
+        if slot is not None and position < len(states):
+            before, after = states[position - 1][slot], states[position][slot]
+        else:
+            before, after = typed(old), typed(new)
+        out.append({"var": name, "from": before, "to": after})
+    return out
+
+
+def step_dict(position: int, step: TraceStep, trace: Trace | None = None) -> dict[str, Any]:
     return {
         "step": position,
         "cpu": step.cpu,
@@ -35,14 +71,14 @@ def step_dict(position: int, step: TraceStep) -> dict[str, Any]:
         "statement": step.statement,
         "location": step.location,
         "citation": step.citation,
-        "changes": [{"var": n, "from": a, "to": b} for n, a, b in step.changes],
+        "changes": typed_changes(trace, position, step),
         "violation": step.violation,
     }
 
 
 def trace_list(trace: Trace) -> list[dict[str, Any]]:
     """The steps of ``trace``, numbered from 1."""
-    return [step_dict(i + 1, s) for i, s in enumerate(trace.steps)]
+    return [step_dict(i + 1, s, trace) for i, s in enumerate(trace.steps)]
 
 
 def certificate_dict(verdict: Verdict) -> dict[str, Any] | None:
@@ -81,21 +117,36 @@ def result_dict(verdict: Verdict, timings: bool = True) -> dict[str, Any]:
     }
 
 
-def results_dict(verdicts: Iterable[Verdict], timings: bool = True) -> dict[str, Any]:
-    """``{"version": 1, "results": [...]}``."""
-    return {"version": SCHEMA_VERSION, "results": [result_dict(v, timings) for v in verdicts]}
+def warning_dict(warning: Warning) -> dict[str, Any]:
+    return {"file": warning.file, "line": warning.line, "column": warning.column,
+            "property": warning.about, "message": warning.message if warning.file else warning.text,
+            "variants": list(warning.variants)}
 
 
-def results_json(verdicts: Iterable[Verdict], indent: int | None = 2) -> str:
+def results_dict(verdicts: Iterable[Verdict], timings: bool = True,
+                 notes: Sequence[tuple[str, str]] = (), kind: str = CHECK_KIND) -> dict[str, Any]:
+    """``{"kind": "explorer.check", "version": 2, "results": [...], "warnings": [...]}``;
+    ``notes`` are (variant, text) about a spec as a whole."""
+    verdicts = list(verdicts)
+    items = [(v.variant, v.property, w) for v in verdicts for w in v.warnings]
+    items += [(variant, None, note) for variant, note in notes]
+    return {"kind": kind, "version": SCHEMA_VERSION,
+            "results": [result_dict(v, timings) for v in verdicts],
+            "warnings": [warning_dict(w) for w in grouped(items)]}
+
+
+def results_json(verdicts: Iterable[Verdict], indent: int | None = 2,
+                 notes: Sequence[tuple[str, str]] = ()) -> str:
     """The JSON text, UTF-8 characters kept, ending in a newline."""
-    return json.dumps(results_dict(verdicts), indent=indent, ensure_ascii=False) + "\n"
+    return json.dumps(results_dict(verdicts, notes=notes), indent=indent, ensure_ascii=False) + "\n"
 
 
 def report_dict(report: "ReportInput") -> dict[str, Any]:
     """A variant's proof report as plain data: the ``results`` of ``results_dict`` (same
     schema) and, under ``report``, what the Markdown and HTML reports show besides::
 
-        {"version": 1, "results": [...], "report": {"variant", "spec", "description",
+        {"kind": "explorer.report", "version": 2, "results": [...], "warnings": [...],
+         "report": {"variant", "spec", "description",
           "base", "base_spec", "replaces", "adds", "settings", "notes",
           "flips": [{"property", "base", "variant"}],
           "model": {"state_variables": [{"name", "sort", "scope"}], "actions", "elements",
@@ -105,7 +156,8 @@ def report_dict(report: "ReportInput") -> dict[str, Any]:
 
     Without ``report.timings`` every ``time_s`` is null and ``platform`` is empty."""
     m, r = report.model, report.reproducibility
-    out = results_dict(report.verdicts, report.timings)
+    out = results_dict(report.verdicts, report.timings,
+                       [(report.variant, note) for note in report.notes], kind=REPORT_KIND)
     out["report"] = {
         "variant": report.variant,
         "spec": report.spec,

@@ -26,16 +26,53 @@ def verdict_rows(verdicts: Iterable[Verdict]) -> list[list[Any]]:
     ]
 
 
-def verdict_table(verdicts: Iterable[Verdict], tablefmt: str = "simple") -> str:
-    """The verdict table; ``depth`` is the counterexample's length (``-`` when none)."""
-    return tabulate(
-        verdict_rows(verdicts),
-        headers=VERDICT_HEADERS,
-        tablefmt=tablefmt,
-        floatfmt=".2f",
-        missingval="-",
-        disable_numparse=False,
-    )
+TONES = {"failed": "\x1b[31m", "passed": "\x1b[32m", "other": "\x1b[33m"}
+
+
+def _tone(verdict: Verdict, text: str) -> str:
+    kind = "failed" if verdict.failed else "passed" if verdict.passed else "other"
+    return f"{TONES[kind]}{text}\x1b[0m"
+
+
+def verdict_table(verdicts: Iterable[Verdict], tablefmt: str = "simple", *,
+                  width: int | None = None, color: bool = False, with_time: bool = True) -> str:
+    """The verdict table; ``depth`` is the counterexample's length (``-`` when none).
+
+    With ``width``, a table wider than that drops the ``depth`` column (the verdict
+    says it too), then wraps the verdict column; ``color`` tints the verdicts."""
+    verdicts = list(verdicts)
+    rows = verdict_rows(verdicts)
+    headers = list(VERDICT_HEADERS)
+    if not with_time:
+        rows = [row[:-1] for row in rows]
+        headers = headers[:-1]
+
+    def render(rows, headers, maxcolwidths=None) -> str:
+        return tabulate(rows, headers=headers, tablefmt=tablefmt, floatfmt=".2f", missingval="-",
+                        disable_numparse=False, maxcolwidths=maxcolwidths)
+
+    def widest(text: str) -> int:
+        return max((len(line) for line in text.splitlines()), default=0)
+
+    out = render(rows, headers)
+    wrapped = False
+    if width is not None and widest(out) > width:
+        depth = headers.index("depth")
+        rows = [row[:depth] + row[depth + 1:] for row in rows]
+        headers = headers[:depth] + headers[depth + 1:]
+        out = render(rows, headers)
+        over = widest(out) - width
+        if over > 0:
+            column = headers.index("verdict")
+            limits: list[int | None] = [None] * len(headers)
+            limits[column] = max(16, max(len(str(r[column])) for r in rows) - over)
+            out = render(rows, headers, limits)
+            wrapped = True
+    if color and not wrapped:  # tabulate aligns ANSI-coloured cells by their visible width
+        column = headers.index("verdict")
+        out = render([row[:column] + [_tone(v, row[column])] + row[column + 1:]
+                      for v, row in zip(verdicts, rows)], headers)
+    return out
 
 
 # --------------------------------------------------------------------------- compare
@@ -76,7 +113,7 @@ def compare_dict(
     verdicts: Sequence[Verdict], *, variants: Sequence[str] | None = None
 ) -> dict[str, Any]:
     """The compare matrix as plain data:
-    ``{"version": 1, "variants": [...], "properties": [...], "rows": [{"property", "cells":
+    ``{"kind": "explorer.compare", "version": 1, "variants": [...], "properties": [...], "rows": [{"property", "cells":
     {variant: {"verdict", "status", "depth", "bound", "engine", "time_s", "text"} | null}}]}``."""
     cols, rows, cells = matrix(verdicts, variants)
     out_rows = []
@@ -94,7 +131,7 @@ def compare_dict(
                 "text": matrix_cell(v),
             }
         out_rows.append({"property": p, "cells": row})
-    return {"version": 1, "variants": cols, "properties": rows, "rows": out_rows}
+    return {"kind": "explorer.compare", "version": 1, "variants": cols, "properties": rows, "rows": out_rows}
 
 
 def compare_json(verdicts: Sequence[Verdict], *, variants: Sequence[str] | None = None) -> str:

@@ -3,8 +3,12 @@ prints (the verdict table of ``table``, then the traces, then the warnings)."""
 
 from __future__ import annotations
 
+import textwrap
+from typing import Mapping, Sequence
+
 from explorer.report.phrases import proof_text, verdict_text
 from explorer.report.table import verdict_table
+from explorer.report.warnings import grouped, normalise_path, warnings_text
 from explorer.verdict import Proved, Trace, TraceStep, Verdict, Violated
 
 ELLIPSIS = "…"
@@ -46,6 +50,55 @@ def step_number(position: int) -> str:
     return f"#{position}"
 
 
+def _pack(items: list[str], room: int, sep: str = ", ") -> list[str]:
+    """``items`` joined by ``sep`` into lines of at most ``room`` columns (an item longer
+    than ``room`` gets a line of its own)."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + len(sep) + len(item) <= room:
+            lines[-1] += sep + item
+        else:
+            lines.append(item)
+    return lines
+
+
+def _tail_items(step: TraceStep, mark: str) -> list[str]:
+    items = [f"{name}: {old} → {new}" for name, old, new in step.changes]
+    if step.violation is not None:
+        items.append(f"{mark} {step.violation}")
+    return items
+
+
+def _layout(steps, numbers, cpus, chain_width: int | None):
+    chains = [truncate_chain(s.chain, chain_width) for s in steps]
+    w_num = max(len(n) for n in numbers)
+    w_cpu = max(len(c) for c in cpus)
+    w_ctx = max(len(s.context) for s in steps)
+    w_chain = max(len(c) for c in chains)
+    w_stmt = max(len(s.statement) for s in steps)
+    heads = [f" {n:>{w_num}} {c:<{w_cpu}} {s.context:<{w_ctx}}  {ch:<{w_chain}}   "
+             for n, c, ch, s in zip(numbers, cpus, chains, steps)]
+    return heads, w_stmt, w_num + w_cpu + w_ctx + 5
+
+
+def _overflowing(heads, w_stmt, steps, mark, width) -> tuple[int, int]:
+    """(steps whose statement does not fit on the first line, steps whose changes do
+    not fit after it) at ``width`` columns."""
+    statements = tails = 0
+    for head, step in zip(heads, steps):
+        if len(head) + len(step.statement) > width:
+            statements += 1
+            continue
+        tail = "   ".join(filter(None, [changes_text(step),
+                                         f"{mark} {step.violation}" if step.violation else ""]))
+        if len(head) + w_stmt + 3 + len(tail) > width:
+            tails += 1
+    return statements, tails
+
+
+MIN_CHAIN = 30
+
+
 def trace_lines(
     trace: Trace,
     *,
@@ -53,39 +106,69 @@ def trace_lines(
     show_location: bool = False,
     chain_width: int | None = 60,
     color: bool = False,
+    width: int | None = None,
 ) -> list[str]:
     """One aligned line per step: number, CPU, context, call chain, statement, changes
     (or ``✗ <violation>`` on the violating step).  Steps are numbered from 1 by
     position.  ``show_location`` adds a dim line per step with the spec location and the
-    citation; ``color`` uses ANSI escapes (dim location lines, red violation)."""
+    citation; ``color`` uses ANSI escapes (dim location lines, red violation).
+
+    With ``width``, lines fit in that many columns: the call chains are cut from the
+    left (down to ``MIN_CHAIN`` columns) as far as that keeps steps on one line, and the
+    changes of a step that still does not fit go on lines of their own, under its
+    statement."""
     steps = trace.steps
     if not steps:
         return []
+    mark = "★" if reach else "✗"
     numbers = [step_number(i + 1) for i in range(len(steps))]
     cpus = [s.cpu or "-" for s in steps]
-    chains = [truncate_chain(s.chain, chain_width) for s in steps]
-    w_num = max(len(n) for n in numbers)
-    w_cpu = max(len(c) for c in cpus)
-    w_ctx = max(len(s.context) for s in steps)
-    w_chain = max(len(c) for c in chains)
-    w_stmt = max(len(s.statement) for s in steps)
-    mark = "★" if reach else "✗"
+    heads, w_stmt, w_lead = _layout(steps, numbers, cpus, chain_width)
+    if width is not None and chain_width is not None:
+        best = None
+        for cw in range(chain_width, MIN_CHAIN - 1, -1):
+            layout = _layout(steps, numbers, cpus, cw)
+            score = _overflowing(layout[0], layout[1], steps, mark, width)
+            if best is None or score < best[0]:
+                best = (score, layout)
+            if score == (0, 0):
+                break
+        heads, w_stmt, w_lead = best[1]
+    # continuation lines go under the statement column if every step's changes fit
+    # there, else under the call chain (one indent for the whole trace)
+    statement_indent = width is not None and all(
+        width - len(head) >= 30 and len(head) + len(step.statement) <= width and all(len(item) <= width - len(head) for item in _tail_items(step, mark))
+        for head, step in zip(heads, steps))
     lines = []
-    for number, cpu, chain, step in zip(numbers, cpus, chains, steps):
-        tail = changes_text(step)
-        if step.violation is not None:
+    for head, step in zip(heads, steps):
+        items = _tail_items(step, mark)
+        tail = "   ".join(filter(None, [changes_text(step),
+                                         f"{mark} {step.violation}" if step.violation else ""]))
+        if width is None or len(head) + w_stmt + 3 + len(tail) <= width or not items:
+            rows = [(head + f"{step.statement:<{w_stmt}}   " + tail).rstrip()]
+        elif len(head) + len(step.statement) > width:  # even the statement goes below
+            room = max(20, width - w_lead)
+            pieces = [piece for item in [step.statement, *items]
+                      for piece in (textwrap.wrap(item, room) or [item])]
+            rows = [head.rstrip()] + [" " * w_lead + part for part in pieces[:1] + _pack(pieces[1:], room)]
+        else:
+            indent = len(head) if statement_indent else w_lead
+            room = max(20, width - indent)
+            pieces = [piece for item in items for piece in (textwrap.wrap(item, room) or [item])]
+            rows = [(head + step.statement).rstrip()]
+            rows += [" " * indent + part for part in _pack(pieces, room)]
+        if color and step.violation is not None:
             flag = f"{mark} {step.violation}"
-            if color:
-                flag = (RED if not reach else BOLD) + flag + RESET
-            tail = f"{tail}   {flag}" if tail else flag
-        head = f" {number:>{w_num}} {cpu:<{w_cpu}} {step.context:<{w_ctx}}  {chain:<{w_chain}}   "
-        line = head + f"{step.statement:<{w_stmt}}   {tail}"
-        lines.append(line.rstrip())
+            tone = RED if not reach else BOLD
+            rows = [row.replace(flag, tone + flag + RESET) for row in rows]
+        lines.extend(rows)
         if show_location:
             where = location_text(step)
             if where:
-                indent = " " * (w_num + w_cpu + w_ctx + 5)  # under the chain column
-                lines.append(indent + (f"{DIM}{where}{RESET}" if color else where))
+                indent = " " * w_lead  # under the chain column
+                parts = textwrap.wrap(where, max(20, width - w_lead - 2), subsequent_indent="  ") \
+                    if width is not None else [where]
+                lines.extend(indent + (f"{DIM}{part}{RESET}" if color else part) for part in parts)
     return lines
 
 
@@ -101,7 +184,7 @@ def location_text(step: TraceStep) -> str:
 
 def trace_header(verdict: Verdict, description: str | None = None) -> str:
     """``wanpeng: VIOLATED at depth 5 (specs/kvm_fpu/v4.15.kp, preemption only)``."""
-    inside = verdict.spec + (f", {description}" if description else "")
+    inside = normalise_path(verdict.spec) + (f", {description}" if description else "")
     return f"{verdict.property}: {headline(verdict)} ({inside})"
 
 
@@ -112,63 +195,105 @@ def trace_text(
     show_location: bool = False,
     chain_width: int | None = 60,
     color: bool = False,
+    width: int | None = None,
 ) -> str:
-    """A counterexample (or a reach goal's witness) as a header and one line per step.
-    Returns the empty string when the verdict carries no trace."""
+    """A counterexample (or a reach goal's witness) as a header and one line per step,
+    fitting ``width`` columns if given.  Returns the empty string when the verdict
+    carries no trace."""
     outcome = verdict.outcome
     if not isinstance(outcome, Violated):
         return ""
     header = trace_header(verdict, description)
+    heads = textwrap.wrap(header, width, subsequent_indent="    ") if width else [header]
     if color:
-        header = BOLD + header + RESET
+        heads = [BOLD + h + RESET for h in heads]
     body = trace_lines(
         outcome.trace,
         reach=verdict.kind == "reach",
         show_location=show_location,
         chain_width=chain_width,
         color=color,
+        width=width,
     )
-    return "\n".join([header, *body]) + "\n"
+    return "\n".join([*heads, *body]) + "\n"
+
+
+TRACE_CHOICES = ("violated", "all", "none")
+"""``--traces``: the counterexamples of violated properties (the default), those and the
+witnesses of reach goals that were reached, or none."""
+
+
+def shown(verdict: Verdict, traces: str = "all") -> bool:
+    """Whether ``--traces traces`` prints the trace of ``verdict`` (if it has one)."""
+    if not isinstance(verdict.outcome, Violated) or traces == "none":
+        return False
+    return traces == "all" or verdict.failed
+
+
+def described(description: str | Mapping[str, str] | None, verdict: Verdict) -> str | None:
+    """The parameter description of ``verdict``'s instance: one for all, or by variant
+    (the instances of a sweep)."""
+    if isinstance(description, Mapping):
+        return description.get(verdict.variant)
+    return description
 
 
 def traces_text(
     verdicts: list[Verdict] | tuple[Verdict, ...],
-    description: str | None = None,
+    description: str | Mapping[str, str] | None = None,
     *,
     show_location: bool = False,
     chain_width: int | None = 60,
     color: bool = False,
+    width: int | None = None,
+    traces: str = "all",
 ) -> str:
-    """Every trace of ``verdicts``, separated by blank lines."""
+    """The traces of ``verdicts`` that ``traces`` selects, separated by blank lines."""
     blocks = [
-        trace_text(v, description, show_location=show_location, chain_width=chain_width, color=color)
-        for v in verdicts
+        trace_text(v, described(description, v), show_location=show_location,
+                   chain_width=chain_width, color=color, width=width)
+        for v in verdicts if shown(v, traces)
     ]
     return "\n".join(b for b in blocks if b)
 
 
 def check_text(
     verdicts: list[Verdict] | tuple[Verdict, ...],
-    description: str | None = None,
+    description: str | Mapping[str, str] | None = None,
     *,
     show_location: bool = False,
     chain_width: int | None = 60,
     color: bool = False,
     tablefmt: str = "simple",
     warnings: bool = True,
+    notes: Sequence[tuple[str, str]] = (),
+    traces: str = "all",
+    width: int | None = None,
+    quiet: bool = False,
 ) -> str:
-    """What ``explorer check`` prints: the verdict table, then every trace, then (if
-    ``warnings``) one ``warning: variant: property: text`` line per verdict warning."""
-    out = verdict_table(verdicts, tablefmt=tablefmt) + "\n"
-    traces = traces_text(
-        verdicts, description, show_location=show_location, chain_width=chain_width, color=color
-    )
-    if traces:
-        out += "\n" + traces
-    for v in verdicts if warnings else ():
-        for w in v.warnings:
-            out += f"warning: {v.variant}: {v.property}: {w}\n"
+    """What ``explorer check`` prints: the verdict table (fitting ``width``), then the
+    traces ``traces`` selects, then (if ``warnings``) the warnings of the verdicts and the
+    ``notes`` ((variant, text) about a spec as a whole), each once (see
+    ``report.warnings``).  ``quiet``: the table alone."""
+    out = verdict_table(verdicts, tablefmt=tablefmt, width=width, color=color) + "\n"
+    if quiet:
+        return out
+    text = traces_text(verdicts, description, show_location=show_location,
+                       chain_width=chain_width, color=color, width=width, traces=traces)
+    if text:
+        out += "\n" + text
+    if warnings:
+        said = warnings_text(grouped(warning_items(verdicts, notes)), width)
+        if said:
+            out += "\n" + said
     return out
+
+
+def warning_items(verdicts: Sequence[Verdict], notes: Sequence[tuple[str, str]] = ()
+                  ) -> list[tuple[str, str | None, str]]:
+    """(variant, property, text) for every warning of ``verdicts`` and every note."""
+    items = [(v.variant, v.property, w) for v in verdicts for w in v.warnings]
+    return items + [(variant, None, note) for variant, note in notes]
 
 
 def certificates_text(verdicts: list[Verdict] | tuple[Verdict, ...]) -> str:

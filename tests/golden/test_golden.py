@@ -38,6 +38,7 @@ def command(case: Path) -> list[str]:
 @pytest.mark.parametrize("case", CASES, ids=lambda p: str(p.relative_to(GOLDEN).with_suffix("")))
 def test_golden(case, monkeypatch):
     monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("COLUMNS", raising=False)  # not a terminal: 100 columns
     result = CliRunner().invoke(app, command(case))
     actual = _mask(result.output) + f"exit: {result.exit_code}\n"
     expected = case.with_suffix(".expect")

@@ -1,4 +1,4 @@
-"""``--json`` output: schema version 1, deterministic key order."""
+"""``--json`` output: kind explorer.check, schema version 2, deterministic key order."""
 
 import json
 
@@ -14,8 +14,8 @@ STEP_KEYS = ["step", "cpu", "context", "chain", "statement", "location", "citati
 
 def test_top_level_and_key_order():
     d = results_dict(ALL_V415)
-    assert list(d) == ["version", "results"]
-    assert d["version"] == 1
+    assert list(d) == ["kind", "version", "results", "warnings"]
+    assert d["kind"] == "explorer.check" and d["version"] == 2
     assert [r["property"] for r in d["results"]] == [v.property for v in ALL_V415]
     for r in d["results"]:
         assert list(r) == RESULT_KEYS
@@ -31,7 +31,7 @@ def test_violated_with_trace():
     assert list(first) == STEP_KEYS
     assert first["step"] == 1 and first["cpu"] == "cpu0" and first["context"] == "vcpu"
     assert first["chain"] == ["kvm_arch_vcpu_ioctl_run", "kvm_load_guest_fpu"]
-    assert first["changes"] == [{"var": "preempt_count", "from": "0", "to": "1"}]
+    assert first["changes"] == [{"var": "preempt_count", "from": 0, "to": 1}]
     assert first["location"] == "specs/kvm_fpu/v4.15.kp:12:5"
     assert first["citation"] == "arch/x86/kvm/x86.c" and first["violation"] is None
     assert last["violation"] == "regs == guest" and last["changes"] == []
@@ -56,4 +56,5 @@ def test_text_round_trips_and_is_deterministic():
     assert text.endswith("\n") and "→" not in text  # changes are structured, not arrows
     assert json.loads(text) == results_dict(ALL_V415)
     assert text == results_json(ALL_V415)
-    assert json.loads(results_json([], indent=None)) == {"version": 1, "results": []}
+    assert json.loads(results_json([], indent=None)) == {"kind": "explorer.check", "version": 2,
+                                                       "results": [], "warnings": []}

@@ -133,4 +133,31 @@ def test_check_text_has_table_traces_and_warnings():
     out = check_text(ALL_V415, "preemption only")
     assert out.index("variant") < out.index("wanpeng: VIOLATED at depth 5 (specs/kvm_fpu/v4.15.kp, preemption only)")
     assert "preempted_with_guest: REACHED at depth 4" in out
-    assert "warning: v4.15: qemu_state_safe: action vcpu_9 is never enabled" in out
+    assert "warning: qemu_state_safe: action vcpu_9 is never enabled [v4.15]" in out
+
+
+def test_check_text_shows_only_violated_traces_by_choice():
+    violated = check_text(ALL_V415, "preemption only", traces="violated")
+    assert "wanpeng: VIOLATED" in violated and "REACHED" not in violated
+    none = check_text(ALL_V415, "preemption only", traces="none")
+    assert "VIOLATED at depth 5 (" not in none
+    quiet = check_text(ALL_V415, "preemption only", quiet=True)
+    assert quiet == verdict_table(ALL_V415) + "\n"
+
+
+def test_check_text_fits_the_width():
+    for width in (80, 100, 120):
+        out = check_text(ALL_V415, "preemption only", width=width, show_location=True)
+        assert max(len(line) for line in out.splitlines()) <= width, width
+
+
+def test_a_warning_about_a_spec_line_is_said_once_with_its_variants():
+    from explorer.report.warnings import grouped, warnings_text
+    notes = [(v, "step never reached: specs/x/../kvm_fpu/v4.14.kp:102:5 (schedule())")
+             for v in ("v4.14", "v4.15", "v5.2")]
+    notes.append(("v4.14", "step never reached: specs/kvm_fpu/fpu_eager.kp:9:1 (f())"))
+    text = warnings_text(grouped([(v, None, n) for v, n in notes]))
+    assert text.splitlines() == [
+        "specs/kvm_fpu/fpu_eager.kp:9:1: warning: step never reached: f() [v4.14]",
+        "specs/kvm_fpu/v4.14.kp:102:5: warning: step never reached: schedule() [v4.14, v4.15, v5.2]",
+    ]
