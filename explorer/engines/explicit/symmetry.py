@@ -15,6 +15,7 @@ replays like any other.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +23,9 @@ import numpy as np
 from explorer import semantics
 from explorer.ir import Model, Property
 from explorer.engines.explicit import kernel
-from explorer.ir.symmetry import Permutation, action_map, automorphism, group, image_key, transpositions
+from explorer.ir.symmetry import (
+    Permutation, action_map, automorphism, compose, group, image_key, transpositions,
+)
 from explorer.semantics.program import Program, WordLayout
 
 REDUCTIONS = ("none", "symmetry")
@@ -94,11 +97,33 @@ def _classes(n: int, maps: list[list[int]]) -> list[int]:
 def generators(model: Model, properties: list[Property], fix_initial: bool = False) -> list[Permutation]:
     """The candidate transpositions that are automorphisms of the model and properties
     (and, with ``fix_initial``, map the set of initial states onto itself)."""
-    found = [p for p in transpositions(model) if automorphism(model, properties, p) is None]
+    found = []
+    for candidate in transpositions(model):
+        if automorphism(model, properties, candidate) is None:
+            found.append(candidate)
+            continue
+        for companion in _companions(model, candidate):  # a CPU with the tasks pinned to it
+            combined = compose(companion, candidate)
+            if automorphism(model, properties, combined) is None:
+                found.append(dataclasses.replace(combined, name=f"{candidate.name}+{companion.name}"))
+                break
     if fix_initial and found:
         initial = set(semantics.initial_states(model))
         found = [p for p in found if {p.apply(model, s) for s in initial} == initial]
     return found
+
+
+def _companions(model: Model, cpu_swap: Permutation) -> list[Permutation]:
+    """For a swap of CPUs ``cpuI`` and ``cpuJ``: the swaps of the tasks ``XI`` and ``XJ``
+    (per-CPU tasks such as the idle tasks ``idleI``, ``idleJ`` go with their CPU)."""
+    first, _, second = cpu_swap.name.partition("<->")
+    if not (first.startswith("cpu") and second.startswith("cpu")):
+        return []
+    i, j = first[3:], second[3:]
+    return [t for t in transpositions(model)
+            if "<->" in t.name and not t.name.startswith("cpu")
+            and t.name.split("<->")[0].endswith(i) and t.name.split("<->")[1].endswith(j)
+            and t.name.split("<->")[0][:-len(i)] == t.name.split("<->")[1][:-len(j)]]
 
 
 def reduction(model: Model, properties: list[Property], layout: WordLayout, kind: str,
