@@ -130,7 +130,7 @@ def read_trail(text: str, export: PromelaExport) -> tuple[tuple[int, ...], tuple
 
 def run_pan(model: Model, prop: Property | None, *, noreduce: bool = True, bfs: bool = True,
             timeout_s: float | None = None, memory_mb: int | None = None,
-            workdir: str | None = None) -> PanResult:
+            workdir: str | None = None, optimize: bool | None = None) -> PanResult:
     """SPIN on ``model``: export, ``spin -a``, gcc, ``pan``, and the trail read back.
 
     ``prop`` None explores the whole state space (no monitor), for counting states;
@@ -141,26 +141,30 @@ def run_pan(model: Model, prop: Property | None, *, noreduce: bool = True, bfs: 
     ``PeerTimeout`` and ``PeerFailed`` (spin or gcc refused the export, or a trail that
     cannot be read); a search that pan itself cut short is a result with ``problem``.
     ``workdir`` keeps the files there (default: a temporary folder, removed).
+    ``optimize`` compiles pan with ``-O2`` (gcc takes seconds more) instead of ``-O0``;
+    None: ``-O2`` for models of more than 200 actions.
     """
+    if optimize is None:
+        optimize = len(model.actions) > 200
     spin, gcc = tool("spin"), tool("gcc")
     export = to_promela(model, () if prop is None else (prop,))
     deadline = Deadline(timeout_s)
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="explorer-spin-") as folder:
-            return _run(model, export, folder, spin, gcc, noreduce, bfs, deadline, memory_mb)
+            return _run(model, export, folder, spin, gcc, noreduce, bfs, deadline, memory_mb, optimize)
     os.makedirs(workdir, exist_ok=True)
-    return _run(model, export, workdir, spin, gcc, noreduce, bfs, deadline, memory_mb)
+    return _run(model, export, workdir, spin, gcc, noreduce, bfs, deadline, memory_mb, optimize)
 
 
 def _run(model: Model, export: PromelaExport, folder: str, spin: str, gcc: str, noreduce: bool,
-         bfs: bool, deadline: Deadline, memory_mb: int | None) -> PanResult:
+         bfs: bool, deadline: Deadline, memory_mb: int | None, optimize: bool) -> PanResult:
     with open(os.path.join(folder, "model.pml"), "w", encoding="utf-8") as out:
         out.write(export.text)
     start = time.perf_counter()
     made = run([spin, "-a", "model.pml"], folder, deadline.remaining_s())
     if made.returncode != 0 or not os.path.exists(os.path.join(folder, "pan.c")):
         raise PeerFailed(f"spin -a refused the export: {first_line(made.output)}")
-    flags = ["-O2", "-DSAFETY", f"-DMEMLIM={memory_mb or 4096}",
+    flags = ["-O2" if optimize else "-O0", "-DSAFETY", f"-DMEMLIM={memory_mb or 4096}",
              f"-DVECTORSZ={max(1024, 8 * len(model.elements) + 256)}"]
     flags += ["-DNOREDUCE"] if noreduce else []
     flags += ["-DBFS"] if bfs else []

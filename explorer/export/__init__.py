@@ -12,7 +12,7 @@ An export depends on the IR alone; the engines ``spin`` and ``abc`` run these fi
 map what the peers answer back to the IR.
 """
 
-
+from explorer.export.aiger import AigerExport, to_aiger
 from explorer.export.promela import PromelaExport, to_promela
 
-__all__ = ["PromelaExport", "to_promela"]
+__all__ = ["AigerExport", "PromelaExport", "to_aiger", "to_promela"]
