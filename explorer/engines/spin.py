@@ -1,6 +1,8 @@
 """SPIN as a peer engine: the Promela export (``explorer.export.promela``) run through
 ``spin -a``, gcc and ``pan``.
 
+* ``spin -o2 -a``: without ``-o2`` SPIN drops variables that are written and never read
+  (dead variable elimination), and stores fewer states than the model has.
 * A violation: ``pan`` writes a trail; a guided simulation (``spin -t``) prints the
   markers of the options taken, which name the grounded actions (and initial values), so
   the trail comes back as a ``Found`` claim that the trust gate replays.  With ``-DBFS``
@@ -161,7 +163,7 @@ def _run(model: Model, export: PromelaExport, folder: str, spin: str, gcc: str, 
     with open(os.path.join(folder, "model.pml"), "w", encoding="utf-8") as out:
         out.write(export.text)
     start = time.perf_counter()
-    made = run([spin, "-a", "model.pml"], folder, deadline.remaining_s())
+    made = run([spin, "-o2", "-a", "model.pml"], folder, deadline.remaining_s())
     if made.returncode != 0 or not os.path.exists(os.path.join(folder, "pan.c")):
         raise PeerFailed(f"spin -a refused the export: {first_line(made.output)}")
     flags = ["-O2" if optimize else "-O0", "-DSAFETY", f"-DMEMLIM={memory_mb or 4096}",

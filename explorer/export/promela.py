@@ -7,7 +7,8 @@ The translation is one process, ``active proctype model``, whose body is an endl
 
 A ``d_step`` is one indivisible transition that SPIN stores no intermediate state of, and
 the loop's head is the process's only control state, so SPIN's stored states are the
-model's valuations: with ``-DNOREDUCE`` its count is explorer's exhaustive count, plus
+model's valuations: with ``spin -o2`` (no dead variable elimination, which would drop
+a variable that is written and never read) and ``-DNOREDUCE`` its count is explorer's exhaustive count, plus
 one (``PromelaExport.start_states``) when some initial values are chosen by code before
 the loop (a nondeterministic initial value, or an array whose entries start different).
 
@@ -66,11 +67,9 @@ class PromelaExport:
 
 def identifier(name: str, taken: set[str]) -> str:
     """A Promela identifier for ``name``, distinct from those in ``taken`` (then added)."""
-    base = re.sub(r"[^A-Za-z0-9_]", "_", name)
-    if not base or not base[0].isalpha():
-        base = "v_" + base
-    if base in KEYWORDS or base.startswith("_"):
-        base = "v_" + base
+    # every name gets a prefix: pan.c is C with names of its own (``pc`` is one, and
+    # a global of that name silently miscounts states)
+    base = "v_" + re.sub(r"[^A-Za-z0-9_]", "_", name)
     chosen, n = base, 2
     while chosen in taken:
         chosen, n = f"{base}_{n}", n + 1
@@ -191,12 +190,7 @@ class _Writer:
                 target = name if variable.index is None else f"{name}[{position}]"
                 slot = self.model.slot(variable.name, None if variable.index is None
                                        else list(variable.index.values())[position])
-                if len(choice) == 1:
-                    init.append(f"{target} = {choice[0]};")
-                else:
-                    options = " ".join(f":: {target} = {v}" for v in choice)
-                    init.append(f"if {options} fi;")
-                    init.append(f'printf("@@i {slot} %d\\n", {target});')
+                init.append((target, slot, choice))
         return lines, init
 
     def action(self, number: int, action: Action) -> list[str]:
@@ -256,6 +250,27 @@ class _Writer:
         return lines
 
 
+def _initial_choice(init: list[tuple[str, int, tuple[int, ...]]]) -> list[str]:
+    """One ``if`` with a ``d_step`` per initial state (SPIN stores a state at every
+    choice inside an ``atomic``, so the choices are one choice of the whole product)."""
+    import itertools
+
+    combos = list(itertools.islice(itertools.product(*(c for _, _, c in init)), MAX_INITIAL + 1))
+    if len(combos) > MAX_INITIAL:
+        raise ValueError(f"more than {MAX_INITIAL} initial states: too many for one Promela choice")
+    lines = ["    if"]
+    for values in combos:
+        body = [f"{target} = {v}" for (target, _, _), v in zip(init, values)]
+        body += [f'printf("@@i {slot} {v}\\n")' for (_, slot, choice), v in zip(init, values)
+                 if len(choice) > 1]
+        lines.append("    :: d_step { " + "; ".join(body) + " }")
+    lines.append("    fi;")
+    return lines
+
+
+MAX_INITIAL = 4096
+
+
 def to_promela(model: Model, props: Sequence[Property] | None = None) -> PromelaExport:
     """``model`` as Promela, with monitors for ``props`` (all the model's properties when
     None; none for a plain state-space count: pass ``()``)."""
@@ -269,7 +284,8 @@ def to_promela(model: Model, props: Sequence[Property] | None = None) -> Promela
     lines = [f"/* {model.name}: exported by explorer from the grounded IR"]
     if model.params:
         lines.append("   parameters: " + ", ".join(f"{k}={v}" for k, v in model.params))
-    lines += ["   one d_step per action; SPIN with -DNOREDUCE stores the model's states",
+    lines += ["   run as: spin -o2 -a (no dead variable elimination); gcc -DNOREDUCE -DSAFETY pan.c; ./pan -E",
+              "   one d_step per action; SPIN with -DNOREDUCE stores the model's states",
               f"   {'plus one start state (initial values set by code)' if init else 'exactly'} */", ""]
     lines += declarations
     if any("_site" in m for m in monitors):
@@ -279,7 +295,7 @@ def to_promela(model: Model, props: Sequence[Property] | None = None) -> Promela
         lines.append("    int " + ", ".join(f"_t{i}" for i in range(writer.temps)) + ";"
                      "  /* temporaries of parallel updates, 0 between steps */")
     if init:
-        lines.append("    atomic { " + " ".join(init) + " }")
+        lines += _initial_choice(init)
     lines.append("end:")
     lines.append("    do")
     lines += options
