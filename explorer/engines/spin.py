@@ -238,7 +238,7 @@ def _certified(model: Model, prop: Property, pan: PanResult, options: Options,
     """SPIN found no error: explorer's own search gives the certificate, and must agree."""
     from explorer.engines.explicit.bfs import Bfs
 
-    own = Bfs(model, prop, Options(timeout_s=deadline.remaining_s(),
+    own = Bfs(model, prop, Options(timeout_s=deadline.remaining_s(), reduction="none",
                                    memory_bytes=options.memory_bytes)).run()
     stats["explicit_states"] = own.count
     if own.found is not None:
