@@ -15,10 +15,11 @@ ALLOWED = {
     "lang": {"ir"},
     "semantics": {"ir", "verdict"},
     "smt": {"ir"},
-    "engines": {"ir", "semantics", "smt", "verdict"},
+    "export": {"ir"},
+    "engines": {"ir", "semantics", "smt", "export", "verdict"},
     "trust": {"ir", "semantics", "smt", "engines", "verdict"},
     "report": {"verdict"},
-    "app": {"ir", "lang", "semantics", "smt", "engines", "trust", "report", "verdict"},
+    "app": {"ir", "lang", "semantics", "smt", "export", "engines", "trust", "report", "verdict"},
     "cli": {"app", "report", "verdict"},
 }
 THIRD_PARTY = {

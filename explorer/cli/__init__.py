@@ -16,7 +16,7 @@ import sys
 
 import typer
 
-from explorer.cli import check, compare, explore, report, show
+from explorer.cli import check, compare, explore, export, report, show
 from explorer.cli.common import EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE
 
 app = typer.Typer(
@@ -50,6 +50,7 @@ app.command(name="explore")(explore.explore)
 app.command(name="compare")(compare.compare)
 app.command(name="report")(report.report)
 app.command(name="show")(show.show)
+app.command(name="export")(export.export)
 
 
 class Terminated(BaseException):

@@ -101,6 +101,11 @@ MEMORY_HELP = "Memory an exhaustive search may use per job, e.g. 4G or 512M (def
 def check_engine(engine: str) -> str:
     if engine not in ENGINE_NAMES:
         fail(f"error: unknown engine {engine!r}; expected one of: {', '.join(ENGINE_NAMES)}", EXIT_USAGE)
+    from explorer.app.export import missing_tool
+
+    why = missing_tool(engine)
+    if why is not None:  # a peer engine whose program is not installed
+        fail(f"error: engine {engine}: {why}", EXIT_USAGE)
     return engine
 
 

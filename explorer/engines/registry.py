@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explorer.engines import bmc, explicit, houdini, kinduction, pdr
+from explorer.engines import bmc, explicit, houdini, kinduction, pdr, spin
 from explorer.engines.base import Engine
 
 ENGINES: dict[str, Engine] = {
@@ -11,6 +11,7 @@ ENGINES: dict[str, Engine] = {
     "pdr": pdr.check,
     "explicit": explicit.check,
     "houdini": houdini.check,
+    "spin": spin.check,
 }
 NAMES: tuple[str, ...] = tuple(ENGINES)
 
