@@ -206,7 +206,7 @@ class Actions:
     # ------------------------------------------------------------------ threads
 
     def _thread_actions(self, task: int, name: str, cpu: int) -> None:
-        if not self.scope.params["migration"].value and task % self.scope.cpu_sort.size != cpu:
+        if not self.scope.may_run(task, cpu):
             return
         graph = self.graphs[name]
         ground = Ground("thread", cpu, task)
@@ -242,6 +242,8 @@ class Actions:
         others = [t for t in range(len(self.tasks)) if t != task]
         for nxt in others:
             self._switch_start(cpu, task, nxt, guard, after, graph.entered(path))
+        if task in self.scope.home or cpu in self.scope.home.values():
+            return  # this CPU's idle task always runs when nothing else can (and waits for work itself)
         idle = ir.and_(guard, *(ir.not_(self.rt.runnable(t, cpu)) for t in others))
         self._add(idle, after, graph, path.end, ground, name, None, "schedule() (nothing else to run)")
 

@@ -38,7 +38,7 @@ class Runtime:
 
     def _variables(self) -> list[ir.StateVar]:
         tasks, cpus = self.scope.task_sort, self.scope.cpu_sort
-        current = ir.StateVar("current", tasks, cpus, tuple((c,) for c in self.cpus), "index")
+        current = ir.StateVar("current", tasks, cpus, tuple((t,) for t in self.scope.initial_current), "index")
         mode_sort = EnumSort("Mode", tuple(self.modes))
         runtime = [current]
         if len(self.modes) > 1:
@@ -119,7 +119,7 @@ class Runtime:
 
     def runnable(self, task: int, cpu: int) -> ir.Expr:
         """Task ``task`` may be switched in on ``cpu``: not running, not being switched in elsewhere."""
-        if not self.scope.params["migration"].value and task % self.scope.cpu_sort.size != cpu:
+        if not self.scope.may_run(task, cpu):
             return ir.FALSE
         name = self.scope.task_sort.members[task]
         conds = [ir.not_(self.is_("current", c, task)) for c in self.cpus]
