@@ -38,6 +38,8 @@ class Job:
     loaded: Spec | None = field(default=None, compare=False, repr=False)
     """The spec as the parent loaded it (with ``params``), sent along pickled so the
     worker need not parse it again; None: the worker loads ``spec``."""
+    reduction: str = "symmetry"
+    """How an exhaustive search reduces its states (``Options.reduction``)."""
 
     def run(self, progress: Callable[[dict], None] | None = None) -> Verdict:
         return run_job(self, progress)
@@ -79,7 +81,7 @@ def run_job(job: Job, progress: Callable[[dict], None] | None = None) -> Verdict
     spec = job.loaded or load_spec(job.spec, dict(job.params))
     prop = spec.model.property(job.property)
     options = Options(bound=job.bound, timeout_s=deadline.remaining_s(), seed=job.seed,
-                      progress=progress, memory_bytes=job.memory_bytes)
+                      progress=progress, memory_bytes=job.memory_bytes, reduction=job.reduction)
     decided = decide(spec.model, prop, job.engine, options, deadline, job.want_invariant)
     return Verdict(
         spec=job.spec, variant=spec.variant, property=prop.name, kind=prop.kind,

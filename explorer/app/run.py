@@ -32,6 +32,8 @@ class RunOptions:
     """Per job, what an exhaustive search may allocate (None: ``default_memory``)."""
     want_invariant: bool = False
     """Proofs by exhaustive search are followed by a search for a readable invariant."""
+    reduction: str = "symmetry"
+    """How exhaustive searches reduce their states: ``symmetry`` or ``none``."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def check_specs(selection: Sequence[tuple[Spec, str]], options: RunOptions,
     workers = options.jobs or default_workers()
     memory = options.memory_bytes or default_memory(min(workers, len(pairs) + len(specs)))
     jobs = [Job(s.path, options.params, name, options.engine, options.bound, options.timeout_s,
-                options.seed, memory, options.want_invariant, s) for s, name in pairs]
+                options.seed, memory, options.want_invariant, s, options.reduction) for s, name in pairs]
     vacuity_jobs = [VacuityJob(s.path, options.params, options.timeout_s, memory, s)
                     for s in specs] if options.vacuity else []
 

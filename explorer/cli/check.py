@@ -14,7 +14,7 @@ from explorer.app.run import RunOptions, check_specs
 from explorer.app.specs import bundled_specs, load_specs, select_properties
 from explorer.cli.common import (
     ENGINE_HELP, EXIT_USAGE, check_engine, exit_code, exit_codes, fail, parse_params,
-    MEMORY_HELP, memory_size, progress_printer, seconds, spec_paths,
+    MEMORY_HELP, REDUCTION_HELP, reduction_kind, memory_size, progress_printer, seconds, spec_paths,
 )
 from explorer.report import json_out, text
 from explorer.report.itf import write_itf
@@ -35,6 +35,7 @@ def check(
     seed: int = typer.Option(0, "--seed", help="Seed recorded with the results (engines are deterministic)."),
     show_invariant: bool = typer.Option(False, "--show-invariant", help="Print the evidence of every proof (the inductive invariant in spec syntax); auto then also seeks a readable invariant after an exhaustive proof."),
     memory: Optional[str] = typer.Option(None, "--memory", callback=memory_size, help=MEMORY_HELP),
+    reduction: str = typer.Option("symmetry", "--reduction", callback=reduction_kind, help=REDUCTION_HELP),
 ) -> None:
     """Check every property of every spec: a verdict table, then each counterexample as a call chain."""
     check_engine(engine)
@@ -43,7 +44,7 @@ def check(
     params = parse_params(param)
     options = RunOptions(engine=engine, bound=bound, timeout_s=timeout,
                          params=tuple(sorted(params.items())), jobs=jobs, vacuity=vacuity, seed=seed,
-                         memory_bytes=memory, want_invariant=show_invariant)
+                         memory_bytes=memory, want_invariant=show_invariant, reduction=reduction)
     start_fork_server()
     with exit_codes():
         loaded = load_specs(spec_paths(list(specs)) if specs else bundled_specs(), params, timeout)

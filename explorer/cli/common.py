@@ -84,6 +84,18 @@ def memory_size(value: str | None) -> int | None:
     return int(size)
 
 
+REDUCTION_HELP = ("How exhaustive search reduces the states it stores: symmetry (one state per orbit of "
+                  "interchangeable tasks and CPUs, found and checked automatically) or none (every state).")
+
+
+def reduction_kind(value: str) -> str:
+    """``--reduction``: one of the reductions the exhaustive engine has."""
+    from explorer.engines.explicit.symmetry import REDUCTIONS
+    if value not in REDUCTIONS:
+        raise typer.BadParameter(f"{value!r} is not a reduction; expected one of: {', '.join(REDUCTIONS)}")
+    return value
+
+
 MEMORY_HELP = "Memory an exhaustive search may use per job, e.g. 4G or 512M (default: 80 % of the machine, shared by the parallel jobs); past it the verdict is unknown (memory)."
 
 

@@ -10,7 +10,7 @@ from explorer.app.pool import start_fork_server
 from explorer.app.run import RunOptions, check_specs
 from explorer.app.specs import load_specs, select_properties
 from explorer.cli.common import (
-    ENGINE_HELP, EXIT_USAGE, MEMORY_HELP, check_engine, exit_code, exit_codes, fail, memory_size,
+    ENGINE_HELP, EXIT_USAGE, MEMORY_HELP, REDUCTION_HELP, reduction_kind, check_engine, exit_code, exit_codes, fail, memory_size,
     parse_params, seconds, spec_paths,
 )
 from explorer.report import table
@@ -28,6 +28,7 @@ def compare(
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Parallel processes (0: one per core)."),
     times: bool = typer.Option(True, "--time/--no-time", help="Show each cell's time."),
     memory: Optional[str] = typer.Option(None, "--memory", callback=memory_size, help=MEMORY_HELP),
+    reduction: str = typer.Option("symmetry", "--reduction", callback=reduction_kind, help=REDUCTION_HELP),
 ) -> None:
     """Variants side by side: properties as rows, variants as columns."""
     check_engine(engine)
@@ -36,7 +37,7 @@ def compare(
     params = parse_params(param)
     options = RunOptions(engine=engine, bound=bound, timeout_s=timeout,
                          params=tuple(sorted(params.items())), jobs=jobs, vacuity=False,
-                         memory_bytes=memory)
+                         memory_bytes=memory, reduction=reduction)
     start_fork_server()
     with exit_codes():
         loaded = load_specs(spec_paths(list(specs)), params, timeout)

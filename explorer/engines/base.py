@@ -25,6 +25,7 @@ from typing import Any, Callable, Protocol, Union
 
 from explorer.ir import Expr, Model, Property
 from explorer.ir.readable import Clause
+from explorer.ir.symmetry import Permutation
 from explorer.verdict import HoldsUpTo, Unknown
 
 
@@ -40,6 +41,9 @@ class Options:
     memory_bytes: int | None = None
     """What an exhaustive search may allocate for its states (None: no limit); past it the
     search stops with ``unknown (memory …)`` instead of the machine killing the process."""
+    reduction: str = "symmetry"
+    """How an exhaustive search reduces the states it stores: ``symmetry`` (one state per
+    orbit of interchangeable tasks and CPUs) or ``none``."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,9 @@ class ExhaustiveCertificate:
     states: Any
     """A ``numpy`` array of shape (states, words)."""
     diameter: int
+    symmetries: tuple[Permutation, ...] = ()
+    """Generators of a group of automorphisms of the model and the property up to which
+    the states were stored: each stored state stands for its orbit (none: no reduction)."""
 
 
 Certificate = Union[InvariantCertificate, KInductionCertificate, ExhaustiveCertificate]

@@ -14,8 +14,13 @@ from tabulate import tabulate
 
 def _figures(result: Mapping[str, Any]) -> list[tuple[str, Any]]:
     complete = result["complete"]
-    return [
-        ("reachable states", f"{result['states']:,}" + ("" if complete else " (so far)")),
+    states = f"{result['states']:,}" + ("" if complete else " (so far)")
+    reduced = result.get("reduction", "none") != "none"
+    figures = [("reachable states", states + (" (reduced)" if reduced else ""))]
+    if reduced:
+        figures += [("represented", f"{result['represented']:,} (orbits under {', '.join(result['symmetries'])}; "
+                                    "--reduction none for the exact count)")]
+    return figures + [
         ("transitions", f"{result['transitions']:,}"),
         ("diameter", result["diameter"]),
         ("deadlock states", result["deadlocks"]),

@@ -32,6 +32,8 @@ def proof_text(verdict: Verdict) -> str:
     if outcome.method == "explicit" or cert.kind in ("explicit", "exhaustive"):
         count = state_count(verdict)
         states = f"{count} states" if count is not None else "exhaustive"
+        if verdict.stats.get("reduction", "none") != "none" and count is not None:
+            states = f"{count} states (symmetry-reduced), {verdict.stats.get('represented')} represented"
         return f"explicit, {states}, {checked}"
     if cert.kind == "k-induction":
         k = f"k={cert.k}, " if cert.k is not None else ""

@@ -21,6 +21,7 @@ import numpy as np
 
 from explorer import ir, semantics
 from explorer.ir import BoolSort, Expr, Model, Property, Walker, bounds
+from explorer.ir.symmetry import automorphism
 from explorer.semantics.program import WordLayout
 
 class RecheckTimeout(Exception):
@@ -180,18 +181,65 @@ def _literals(model: Model, guard: Expr) -> tuple[list[tuple[int, int]], list[Ex
     return lits, rest
 
 
+class _UpTo:
+    """Membership of states up to a group of automorphisms given by its generators: a
+    state is found when one of its images (generators applied again and again, on the
+    state itself: no group is enumerated, nothing of the engine's canonical form is used)
+    is stored.  Each generator is first checked to be an automorphism of the model and
+    the property, so that a stored state stands for its whole orbit."""
+
+    def __init__(self, model: Model, prop: Property, packing: _Packing, generators):
+        self.packing = packing
+        self.moves = []
+        for generator in generators:
+            problem = automorphism(model, [prop], generator)
+            if problem is not None:
+                raise ValueError(f"a symmetry of the certificate is none: {problem}")
+            tables = []
+            for e, (target, values) in enumerate(zip(generator.slots, generator.value_maps(model))):
+                lo = bounds(model.elements[e].sort)[0]
+                tables.append((e, target, lo, None if values is None else np.array(values, dtype=np.int64)))
+            self.moves.append(tables)
+
+    def _image(self, values: np.ndarray, tables) -> np.ndarray:
+        out = values.copy()
+        for e, target, lo, renamed in tables:
+            column = values[:, e]
+            out[:, target] = column if renamed is None else renamed[column - lo] + lo
+        return out
+
+    def missing(self, values: np.ndarray) -> np.ndarray:
+        lost = self.packing.missing(values)
+        if not self.moves:
+            return lost
+        rows = np.flatnonzero(lost)
+        frontier, origin = values[rows], rows
+        seen = {(int(o), r.tobytes()) for o, r in zip(origin, frontier)}
+        while len(frontier):
+            images = np.concatenate([self._image(frontier, t) for t in self.moves])
+            owners = np.tile(origin, len(self.moves))
+            found = ~self.packing.missing(images)
+            lost[owners[found]] = False
+            keep = [i for i in np.flatnonzero(~found & lost[owners])
+                    if (int(owners[i]), images[i].tobytes()) not in seen]
+            seen.update((int(owners[i]), images[i].tobytes()) for i in keep)
+            frontier, origin = images[keep], owners[keep]
+        return lost
+
+
 def recheck_closure(model: Model, prop: Property, words: np.ndarray,
-                    deadline: float | None) -> str | None:
+                    deadline: float | None, symmetries=()) -> str | None:
     """None if the packed states ``words`` contain the initial states, are closed under
-    every action and hold no bad state of ``prop``; else what is wrong.  The states are
-    re-checked ``CHUNK`` at a time, so memory beyond the sorted copy of ``words`` stays
-    small."""
+    every action and hold no bad state of ``prop`` (up to the group the automorphisms
+    ``symmetries`` generate, when given); else what is wrong.  The states are re-checked
+    ``CHUNK`` at a time, so memory beyond the sorted copy of ``words`` stays small."""
     packing = _Packing(model, words)
     if packing.duplicated():
         return "two stored states are the same state"
+    up_to = _UpTo(model, prop, packing, symmetries)
     inits = np.array(list(semantics.initial_states(model)), dtype=np.int64).reshape(-1, len(model.elements))
-    if len(inits) and packing.missing(inits).any():
-        return f"initial state {tuple(inits[packing.missing(inits)][0])} was not found"
+    if len(inits) and up_to.missing(inits).any():
+        return f"initial state {tuple(inits[up_to.missing(inits)][0])} was not found"
     for start in range(0, words.shape[0], CHUNK):
         values = packing.unpack(words[start:start + CHUNK])
         bad, err = _Columns(model, values).walk(prop.bad)
@@ -202,7 +250,7 @@ def recheck_closure(model: Model, prop: Property, words: np.ndarray,
         for action in model.actions:
             if deadline is not None and time.monotonic() > deadline:
                 raise RecheckTimeout
-            problem = _closed_under(model, action, values, packing.missing)
+            problem = _closed_under(model, action, values, up_to.missing)
             if problem is not None:
                 return problem
     return None

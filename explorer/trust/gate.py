@@ -112,7 +112,8 @@ def _exhaustive(model: Model, prop: Property, method: str, certificate: Exhausti
     deadline = None if timeout_s is None else start + timeout_s
     timed_out = False
     try:
-        problem = recheck_closure(model, prop, np.asarray(certificate.states), deadline)
+        problem = recheck_closure(model, prop, np.asarray(certificate.states), deadline,
+                                  certificate.symmetries)
     except ValueError as error:  # states that are not states of the model
         problem = str(error)
     except RecheckTimeout:
@@ -126,6 +127,9 @@ def _exhaustive(model: Model, prop: Property, method: str, certificate: Exhausti
         return Judgement(Unknown(f"internal error: the reference re-check failed: {problem} {BUG}"),
                          stats=stats)
     text = f"{len(certificate.states)} reachable states, diameter {certificate.diameter}"
+    if certificate.symmetries:
+        names = ", ".join(g.name for g in certificate.symmetries)
+        text = f"{len(certificate.states)} reachable states up to symmetry ({names}), diameter {certificate.diameter}"
     return Judgement(Proved(method, Certificate("exhaustive", text, checked=True)), stats=stats)
 
 

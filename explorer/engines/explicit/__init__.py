@@ -58,6 +58,7 @@ class ExploreResult:
     deadlocks: int
     deadlock_examples: tuple[dict[str, Any], ...]
     actions_never_enabled: tuple[str, ...]
+    """Empty after a check reduced by symmetry (only ``explore`` and vacuity say it then)."""
     properties: tuple[PropertyVacuity, ...]
     time_s: float
     states_per_s: float
@@ -65,18 +66,38 @@ class ExploreResult:
     """Why the search stopped early ("" when complete): timeout, violation, error, memory."""
     bytes_per_state: float = 0.0
     """Memory of the stored states and of the visited set, per state."""
+    reduction: str = "none"
+    """``symmetry`` when states were stored up to a group of symmetries, else ``none``."""
+    symmetries: tuple[str, ...] = ()
+    """The generators of that group (``other0<->other1``, ``cpu0<->cpu1``)."""
+    group_size: int = 1
+    represented: int = 0
+    """The states the stored ones stand for (the sum of their orbits; ``states`` itself
+    without reduction).  With a group that does not fix the initial states this counts
+    the images of unreachable states too: it is an upper bound of the full count."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def _result(model: Model, run: Bfs) -> ExploreResult:
+    reduced = run.reduction.size > 1
+    orbits = run.reduction.orbits(model) if reduced else None
     props = []
     if run.vacuity:
         for p in model.properties:
-            never = tuple(f"{site.action}: {site.message}" for i, site in enumerate(p.sites)
-                          if not run.hit(("site", p.name, i)))
+            hit = [run.hit(("site", p.name, i)) for i in range(len(p.sites))]
+            if orbits is not None:  # a site's image is enabled in the image states
+                seen = {orbits.sites[p.name][i] for i, h in enumerate(hit) if h}
+                hit = [orbits.sites[p.name][i] in seen for i in range(len(p.sites))]
+            never = tuple(f"{site.action}: {site.message}" for i, site in enumerate(p.sites) if not hit[i])
             props.append(PropertyVacuity(p.name, run.hit(("bad", p.name)), never))
+    enabled = [bool(e) for e in run.enabled[:len(model.actions)]]
+    if orbits is not None and not run.vacuity:  # a group that may move the initial states
+        enabled = [True] * len(enabled)  # nothing exact can be said of single actions
+    elif orbits is not None:
+        seen = {orbits.actions[a] for a, e in enumerate(enabled) if e}
+        enabled = [orbits.actions[a] in seen for a in range(len(model.actions))]
     states = run.count
     per_depth = run.per_depth()
     return ExploreResult(
@@ -89,12 +110,16 @@ def _result(model: Model, run: Bfs) -> ExploreResult:
         diameter=max(len(per_depth) - 1, 0),
         deadlocks=run.deadlocks,
         deadlock_examples=tuple(semantics.state_dict(model, run.unpacked(i)) for i in run.deadlock_examples),
-        actions_never_enabled=tuple(a.name for a, e in zip(model.actions, run.enabled) if not e),
+        actions_never_enabled=tuple(a.name for a, e in zip(model.actions, enabled) if not e),
         properties=tuple(props),
         time_s=run.time_s,
         states_per_s=states / run.time_s if run.time_s > 0 else 0.0,
         stopped=run.stopped,
         bytes_per_state=run.bytes_per_state,
+        reduction="symmetry" if reduced else "none",
+        symmetries=tuple(g.name for g in run.reduction.generators),
+        group_size=run.reduction.size,
+        represented=run.represented,
     )
 
 
@@ -115,5 +140,6 @@ def check(model: Model, prop: Property, options: Options = Options()) -> EngineR
     if run.stopped:
         reason = f"timeout after {run.time_s:.1f} s" if run.stopped == "timeout" else run.stopped
         return EngineResult(Unknown(reason=reason, bound=run.explored_depth), stats)
-    certificate = ExhaustiveCertificate(states=run.words(), diameter=stats["diameter"])
+    certificate = ExhaustiveCertificate(states=run.words(), diameter=stats["diameter"],
+                                        symmetries=run.reduction.generators)
     return EngineResult(Safe("explicit", certificate), stats)

@@ -21,6 +21,7 @@ from explorer.engines.explicit import kernel
 from explorer.ir import Model, Property
 from explorer.semantics.program import Program, compile_model
 from explorer.engines.explicit.machine import Machine, raise_error
+from explorer.engines.explicit.symmetry import concretize, reduction
 
 PROGRESS_EVERY_S = 0.5
 MAX_DEADLOCK_EXAMPLES = 3
@@ -58,6 +59,9 @@ class Bfs:
         self.program: Program = compile_model(model, watched + vacuity)
         self.machine = Machine(self.program)
         self.layout = self.program.layout
+        looked_at = list(model.properties) if self.vacuity else [] if prop is None else [prop]
+        self.reduction = reduction(model, looked_at, self.layout, options.reduction, fix_initial=self.vacuity)
+        """The symmetry group the states are stored up to (the identity alone: none)."""
         W = self.program.words
         self.states = np.zeros((START, W), dtype=np.uint64)
         self.table = np.zeros(2 * START, dtype=np.int32)
@@ -95,11 +99,12 @@ class Bfs:
         for state in semantics.initial_states(self.model):
             if ctr[kernel.COUNT] + 1 > self.states.shape[0] // 2:
                 self._grow()
-            row = self.layout.pack(state)
+            row, orbit = self.reduction.canonical(self.layout.pack(state), self.program)
             index, new = kernel.insert(self.states, self.table, ctr[kernel.COUNT], row)
             if not new:
                 continue
             ctr[kernel.COUNT] += 1
+            ctr[kernel.REPRESENTED] += orbit
             self._vacuity_initial(row)
             if self.bad >= 0 and self.machine.holds(self.bad, row):
                 shortest = self.machine.holds(self.state_bad, row)
@@ -131,7 +136,7 @@ class Bfs:
             status = kernel.advance(
                 self.states, self.table, self.ctr, BUDGET, self.levels, *self.program.predicate_args(),
                 self.bad, self.state_bad, self.pending, self.hits, self.enabled, self.dead,
-                *m.args, m.out, m.acts, m.stack, m.vals, m.slots, m.err)
+                *m.args, m.out, m.acts, m.stack, m.vals, m.slots, m.err, *self.reduction.args())
             if status == kernel.GROW:
                 self._grow()
             elif status == kernel.ERROR:
@@ -176,6 +181,12 @@ class Bfs:
     @property
     def count(self) -> int:
         return int(self.ctr[kernel.COUNT])
+
+    @property
+    def represented(self) -> int:
+        """The states the stored ones stand for: the sum of their orbits' sizes (the count
+        itself without reduction)."""
+        return int(self.ctr[kernel.REPRESENTED])
 
     @property
     def expanded(self) -> int:
@@ -226,17 +237,23 @@ class Bfs:
         return self.layout.unpack(self.states[index])
 
     def path(self, index: int) -> tuple[tuple[int, ...], list[int]]:
-        """The initial state and the actions of a shortest run to state ``index``."""
+        """The initial state and the actions of a shortest run to state ``index`` (with
+        symmetry: a run of the model to a state whose image is state ``index``)."""
         m = self.machine
         levels = self._starts()
         depth = max(d for d in range(len(levels) - 1) if levels[d] <= index < levels[d + 1])
         actions: list[int] = []
+        visited = [index]
         target = index
         for d in range(depth, 0, -1):
             at, action = kernel.parent(self.states, levels[d - 1], levels[d], self.states[target].copy(),
-                                       *m.args, m.out, m.acts, m.stack, m.vals, m.slots, m.err)
+                                       *m.args, m.out, m.acts, m.stack, m.vals, m.slots, m.err,
+                                       *self.reduction.args())
             assert at >= 0, "a state of a level has a parent in the level before"
             actions.append(int(action))
             target = int(at)
+            visited.append(target)
         actions.reverse()
+        if self.reduction.size > 1:
+            return concretize(self.model, m, self.reduction, [self.states[i] for i in reversed(visited)])
         return self.unpacked(target), actions

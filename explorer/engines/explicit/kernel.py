@@ -173,8 +173,8 @@ def expand(s, f_word, f_off, f_mask, f_lo, f_hi, dyn, code, lit_mask, lit_bits, 
 
 
 # ctr slots
-COUNT, CURSOR, LEVEL_END, DEPTH, FOUND, TRANSITIONS, DEADLOCKS, EXPANDED, NPENDING, ERRORS = range(10)
-CTR_SIZE = 10
+COUNT, CURSOR, LEVEL_END, DEPTH, FOUND, TRANSITIONS, DEADLOCKS, EXPANDED, NPENDING, ERRORS, REPRESENTED = range(11)
+CTR_SIZE = 11
 # statuses
 GOING, DONE, FOUND_BAD, GROW, ERROR = range(5)
 
@@ -254,10 +254,53 @@ def holds(k, s, preds, dis_mask, dis_bits, dis_code, f_word, f_off, f_mask, f_lo
 
 
 @njit(cache=True)
+def canonical(row, best, cand, sym_slot, sym_val, sym_values, sym_moving, fixed_mask, f_word,
+              f_off, f_mask):
+    """The least image of ``row`` (as words, most significant first) under the group whose
+    elements are the rows of ``sym_slot`` (element 0 the identity) into ``best``; returns
+    how many elements map ``row`` to it (its stabiliser's size, when ``row`` is canonical).
+
+    Element ``e`` goes to ``sym_slot[g, e]``, its field value renamed through
+    ``sym_values[sym_val[g, e] + value]`` (``sym_val`` -1: unchanged); the bits of elements
+    that no element moves (``fixed_mask``) are copied as they are."""
+    W = row.shape[0]
+    for w in range(W):
+        best[w] = row[w]
+    stabiliser = 1
+    for g in range(1, sym_slot.shape[0]):
+        for w in range(W):
+            cand[w] = row[w] & fixed_mask[w]
+        for k in range(sym_moving.shape[0]):
+            e = sym_moving[k]
+            v = (row[f_word[e]] >> np.uint64(f_off[e])) & np.uint64(f_mask[e])
+            t = sym_val[g, e]
+            if t >= 0:
+                v = np.uint64(sym_values[t + np.int64(v)])
+            d = sym_slot[g, e]
+            cand[f_word[d]] |= v << np.uint64(f_off[d])
+        order = 0
+        for w in range(W):
+            if cand[w] != best[w]:
+                order = -1 if cand[w] < best[w] else 1
+                break
+        if order < 0:
+            for w in range(W):
+                best[w] = cand[w]
+            stabiliser = 1
+        elif order == 0:
+            stabiliser += 1
+    return stabiliser
+
+
+@njit(cache=True)
 def advance(states, table, ctr, budget, levels, preds, dis_mask, dis_bits, dis_code, bad,
             state_bad, pending, hits, enabled, dead, f_word, f_off, f_mask, f_lo, f_hi, dyn, code, lit_mask, lit_bits, guard,
-            upd_range, upd, key, bucket_range, bucket_actions, out, acts, stack, vals, slots, err):
+            upd_range, upd, key, bucket_range, bucket_actions, out, acts, stack, vals, slots, err,
+            sym_slot, sym_val, sym_values, sym_moving, fixed_mask, best, cand):
     """Expand up to ``budget`` states; the status says why it returned.
+
+    With a symmetry group (``sym_slot`` has more than one row) every successor is stored
+    as its canonical image (``canonical``); ``ctr[REPRESENTED]`` sums the orbit sizes.
 
     ``bad``/``state_bad`` index ``preds`` (-1: no property); ``pending`` lists the vacuity
     predicates not yet seen true (``hits`` marks them); ``levels[d]`` is the first index of
@@ -266,6 +309,7 @@ def advance(states, table, ctr, budget, levels, preds, dis_mask, dis_bits, dis_c
     capacity = states.shape[0]
     actions = lit_mask.shape[0]
     W = states.shape[1]
+    group = sym_slot.shape[0]
     while budget > 0:
         if ctr[CURSOR] >= ctr[LEVEL_END]:  # a level is done
             if ctr[FOUND] >= 0:
@@ -293,10 +337,17 @@ def advance(states, table, ctr, budget, levels, preds, dis_mask, dis_bits, dis_c
         ctr[TRANSITIONS] += n
         for k in range(n):
             enabled[acts[k]] = 1
-            index, new = insert(states, table, ctr[COUNT], out[k])
+            if group > 1:
+                stabiliser = canonical(out[k], best, cand, sym_slot, sym_val, sym_values, sym_moving,
+                                       fixed_mask, f_word, f_off, f_mask)
+                index, new = insert(states, table, ctr[COUNT], best)
+            else:
+                stabiliser = 1
+                index, new = insert(states, table, ctr[COUNT], out[k])
             if not new:
                 continue
             ctr[COUNT] += 1
+            ctr[REPRESENTED] += group // stabiliser if group > 1 else 1
             t = states[index]
             j = 0
             while j < ctr[NPENDING]:  # vacuity: predicates not yet seen true
@@ -334,15 +385,20 @@ def advance(states, table, ctr, budget, levels, preds, dis_mask, dis_bits, dis_c
 @njit(cache=True)
 def parent(states, lo, hi, target, f_word, f_off, f_mask, f_lo, f_hi, dyn, code, lit_mask,
            lit_bits, guard, upd_range, upd, key, bucket_range, bucket_actions, out, acts, stack,
-           vals, slots, err):
-    """A state of ``states[lo:hi]`` with a successor equal to ``target``, and the action:
-    ``(index, action)``, or ``(-1, -1)``."""
+           vals, slots, err, sym_slot, sym_val, sym_values, sym_moving, fixed_mask, best, cand):
+    """A state of ``states[lo:hi]`` with a successor equal to ``target`` (its canonical
+    image, with a symmetry group), and the action: ``(index, action)``, or ``(-1, -1)``."""
     W = target.shape[0]
     for index in range(lo, hi):
         n = expand(states[index], f_word, f_off, f_mask, f_lo, f_hi, dyn, code, lit_mask, lit_bits,
                    guard, upd_range, upd, key, bucket_range, bucket_actions, out, acts, stack, vals,
                    slots, err)
         for k in range(n):
+            if sym_slot.shape[0] > 1:
+                canonical(out[k], best, cand, sym_slot, sym_val, sym_values, sym_moving, fixed_mask,
+                          f_word, f_off, f_mask)
+                for w in range(W):
+                    out[k, w] = best[w]
             same = True
             for w in range(W):
                 if out[k, w] != target[w]:
