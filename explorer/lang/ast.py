@@ -320,12 +320,19 @@ class DefDecl:
 
 @dataclass(frozen=True)
 class ThreadDecl:
+    """``scope == "percpu"``: one task per CPU, pinned to it (every CPU's idle task)."""
+
     name: str
     doc: str
     count: Expr | None
     inits: tuple[tuple[str, Expr, Span], ...]
     body: tuple[Stmt, ...]
     span: Span
+    scope: str | None = None
+
+    @property
+    def percpu(self) -> bool:
+        return self.scope == "percpu"
 
 
 @dataclass(frozen=True)

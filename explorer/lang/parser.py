@@ -179,8 +179,9 @@ class _ToAst(Transformer):
     def thread_init(self, meta, name, value):
         return (str(name), value, self.span(meta))
 
-    def thread_decl(self, meta, name, doc, count, inits, body):
-        return ast.ThreadDecl(str(name), _strip(doc), count, inits or (), body, self.span(meta))
+    def thread_decl(self, meta, scope, name, doc, count, inits, body):
+        return ast.ThreadDecl(str(name), _strip(doc), count, inits or (), body, self.span(meta),
+                              None if scope is None else str(scope))
 
     def handler_decl(self, meta, kind, name, doc, when, body):
         return ast.HandlerDecl(str(kind), str(name), _strip(doc), when, body, self.span(meta))

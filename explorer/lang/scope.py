@@ -30,6 +30,10 @@ class Scope(Expressions):
         self.defs: dict[str, ast.DefDecl] = {}
         self.task_sort: EnumSort = EnumSort("Task", ())
         self.cpu_sort: EnumSort = EnumSort("Cpu", ())
+        self.home: dict[int, int] = {}
+        """Tasks pinned to one CPU (the idle tasks): task to its CPU."""
+        self.initial_current: tuple[int, ...] = ()
+        """The task each CPU runs first."""
         self.at_predicate: Callable[[int, str, ast.Span], ir.Expr] | None = None
         self.running_predicate: Callable[[int], ir.Expr] | None = None
 
@@ -181,6 +185,13 @@ class Scope(Expressions):
             shown = "an unknown range" if known is None else f"{known[0]}..{known[1]}"
             raise SpecError(f"this index of {name} may take values in {shown}, outside its index "
                             f"sort {sort.name}: index it with a variable or constant of that sort", span)
+
+    def may_run(self, task: int, cpu: int) -> bool:
+        """Task ``task`` may ever run on ``cpu``: a pinned task on its CPU only, the others
+        anywhere with ``migration``, else on their first CPU."""
+        if task in self.home:
+            return self.home[task] == cpu
+        return bool(self.params["migration"].value) or task % self.cpu_sort.size == cpu
 
     def this_cpu(self, span: ast.Span, ground: Ground, name: str) -> int:
         if ground.cpu is not None:

@@ -108,8 +108,9 @@ def _spec(name: str):
     return load_spec(str(SPECS / f"{name}.kp")).model
 
 
-@pytest.mark.parametrize("spec,prop", [("v4.15", "integrity"), ("v4.15", "no_loss"),
-                                       ("v5.16", "wanpeng")])
+# v5.16 left this list when every CPU got its idle task: houdini's templates find no
+# inductive invariant for it any more (unknown, never a wrong verdict; explicit proves it)
+@pytest.mark.parametrize("spec,prop", [("v4.15", "integrity"), ("v4.15", "no_loss")])
 def test_real_specs_proved(spec, prop):
     model = _spec(spec)
     result = checked(houdini.check, model, model.property(prop), Options(timeout_s=300))

@@ -43,7 +43,7 @@ thread t {
     assert step.origin.context == "t" and step.origin.cpu == "cpu0"
     # one task, no preemption possible: no scheduler state
     assert [v.name for v in model.variables if not v.hidden] == [
-        "preempt_count", "irqs_disabled", "softirq_disabled", "x", "y", "current"]
+        "preempt_count", "irqs_disabled", "softirq_disabled", "kthread", "x", "y", "current"]
 
 
 def test_citation_is_the_comment_of_the_call(tmp_path):

@@ -138,8 +138,21 @@ class Lowerer:
             raise SpecError(f"{name} is already declared", span)
 
     def _tasks(self) -> None:
+        """Tasks in declaration order, then one task per CPU of each ``percpu thread`` (the
+        prelude's idle tasks), which exist only where tasks can be switched (the spec
+        defines ``context_switch``). CPU c starts with task c, or with its idle task."""
+        cpus = self.scope.params["cpus"].value
+        switching = any(isinstance(d, ast.FnDecl) and d.name == "context_switch" for d in self.decls)
+        pinned: list[ast.ThreadDecl] = []
         for decl in self._of(ast.ThreadDecl):
-            if decl.count is None:
+            if decl.scope not in (None, "percpu"):
+                raise SpecError("a thread is `thread` or `percpu thread` (one task per CPU)", decl.span)
+            if decl.percpu:
+                if decl.count is not None:
+                    raise SpecError("a percpu thread has one task per CPU: it takes no count", decl.count.span)
+                if switching:
+                    pinned.append(decl)
+            elif decl.count is None:
                 self.tasks.append((decl.name, decl))
             else:
                 count = self.scope.constant_int(decl.count)
@@ -150,10 +163,19 @@ class Lowerer:
                 raise SpecError(f"a spec has at most {MAX_TASKS} tasks", decl.span)
         if not self.tasks:
             raise SpecError("the spec declares no thread", ast.Span(self.program.path, 1, 1))
+        own = len(self.tasks)
+        if own < cpus and not pinned:
+            names = ", ".join(name for name, _ in self.tasks)
+            raise ParamError(f"{cpus} CPUs need at least {cpus} tasks; the spec has {own} ({names}) "
+                             "and no fn context_switch, so no CPU has an idle task")
+        for decl in pinned:
+            if len(self.tasks) + cpus > MAX_TASKS:
+                raise SpecError(f"a spec has at most {MAX_TASKS} tasks (with {cpus} of {decl.name})", decl.span)
+            for c in range(cpus):
+                self.scope.home[len(self.tasks)] = c
+                self.tasks.append((f"{decl.name}{c}", decl))
+        self.scope.initial_current = tuple(c if c < own else own + c for c in range(cpus))
         names = [name for name, _ in self.tasks]
-        cpus = self.scope.params["cpus"].value
-        if len(names) < cpus:
-            raise ParamError(f"{cpus} CPUs need at least {cpus} tasks; the spec has {len(names)} ({', '.join(names)})")
         self.scope.task_sort = EnumSort("Task", tuple(names))
         self.scope.cpu_sort = EnumSort("Cpu", tuple(f"cpu{c}" for c in range(cpus)))
         self.scope.sorts["Task"] = self.scope.task_sort

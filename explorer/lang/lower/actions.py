@@ -160,6 +160,9 @@ class Actions:
         effect.next = end.next
         if isinstance(end.stmt, ast.CallStmt):
             return effect  # schedule(): what it does is the context switch it starts
+        if _is_switch(end.stmt, end.bindings):
+            effect.updates = [self.rt.set("current", ground.cpu, self._switch_target(end.stmt, end.bindings, ground))]
+            return effect
         writes = Writes()
         self._execute(end.stmt, end.bindings, ground, writes, effect, graph, end.stack)
         effect.updates = [ir.Update(p.var.name, p.index, v) for p, v in writes.log]
@@ -168,6 +171,8 @@ class Actions:
     def _execute(self, stmt: ast.Stmt, bindings: Bindings, ground: Ground, writes: Writes,
                  effect: _Effect, graph: Graph, stack: tuple[Frame, ...]) -> None:
         scope = self.scope
+        if isinstance(stmt, ast.Assign) and _is_switch(stmt, bindings):
+            raise SpecError("write `current = next` as a step of its own (not inside atomic)", stmt.span)
         if isinstance(stmt, ast.Assign):
             place = scope.place(stmt.target, bindings, ground, writes)
             value = scope.coerce(scope.lower(stmt.value, bindings, ground, writes), place.var.sort, stmt.value.span)
@@ -194,6 +199,16 @@ class Actions:
         else:
             raise SpecError("an atomic block holds assignments, asserts, skips and calls only", stmt.span)
 
+    def _switch_target(self, stmt: ast.Assign, bindings: Bindings, ground: Ground) -> int:
+        """``current = next``: the stack switch in ``__switch_to`` (``this_cpu_write(current_task,
+        next_p)``), the one place where ``current`` changes."""
+        if ground.switch is None:
+            raise SpecError("current changes only in context_switch (current = next, in __switch_to)", stmt.span)
+        value = self.scope.lower(stmt.value, bindings, ground)
+        if value != ir.Const(self.scope.task_sort, ground.switch[1]):
+            raise SpecError("current can only become the task switched to (current = next)", stmt.value.span)
+        return ground.switch[1]
+
     def _declared_properties(self) -> set[str]:
         names = {d.name for d in self._of(ast.PropertyDecl) if d.kind == "assertions"}
         return names | {"assert"}
@@ -206,7 +221,7 @@ class Actions:
     # ------------------------------------------------------------------ threads
 
     def _thread_actions(self, task: int, name: str, cpu: int) -> None:
-        if not self.scope.params["migration"].value and task % self.scope.cpu_sort.size != cpu:
+        if not self.scope.may_run(task, cpu):
             return
         graph = self.graphs[name]
         ground = Ground("thread", cpu, task)
@@ -242,6 +257,8 @@ class Actions:
         others = [t for t in range(len(self.tasks)) if t != task]
         for nxt in others:
             self._switch_start(cpu, task, nxt, guard, after, graph.entered(path))
+        if task in self.scope.home or cpu in self.scope.home.values():
+            return  # this CPU's idle task always runs when nothing else can (and waits for work itself)
         idle = ir.and_(guard, *(ir.not_(self.rt.runnable(t, cpu)) for t in others))
         self._add(idle, after, graph, path.end, ground, name, None, "schedule() (nothing else to run)")
 
@@ -272,13 +289,18 @@ class Actions:
         ground = Ground("sched", cpu, prev, switch=(prev, nxt))
         base = ir.and_(self.rt.mode_is(cpu, "sched"), self.rt.is_("sched_prev", cpu, prev), self.rt.is_("sched_next", cpu, nxt),
                        self.rt.is_("current", cpu, prev))
+        after = Ground("sched", cpu, nxt, switch=(prev, nxt))
+        after_base = ir.and_(self.rt.mode_is(cpu, "sched"), self.rt.is_("sched_prev", cpu, prev),
+                             self.rt.is_("sched_next", cpu, nxt), self.rt.is_("current", cpu, nxt))
         for location, value in self.rt.sched_loc.items():
-            at = ir.and_(base, self.rt.is_("sched_pc", cpu, value))
+            switched = location in self.rt.switched
+            at = ir.and_(after_base if switched else base, self.rt.is_("sched_pc", cpu, value))
+            here = after if switched else ground
             for path in graph.paths(location):
-                effect = self._effect(graph, path, ground)
+                effect = self._effect(graph, path, here)
                 updates = effect.updates + self._sched_continue(cpu, nxt, effect.next)
                 statement = None if graph.nodes[path.end].kind == "step" else f"finish_task_switch: current = {self.scope.task_sort.members[nxt]}"
-                self._add(ir.and_(at, effect.guard), updates, graph, path.end, ground, "sched", path, statement, effect)
+                self._add(ir.and_(at, effect.guard), updates, graph, path.end, here, "sched", path, statement, effect)
 
     # ------------------------------------------------------------------ interrupts
 
@@ -311,6 +333,11 @@ class Actions:
         if location == graph.end or self._finishes(graph, location):
             return self.rt.set_mode(cpu, "task") + [self.rt.set("irq_pc", cpu, 0)]
         return [self.rt.set("irq_pc", cpu, self.rt.irq_loc[(decl.name, location)])]
+
+
+def _is_switch(stmt: ast.Stmt, bindings) -> bool:
+    return (isinstance(stmt, ast.Assign) and isinstance(stmt.target, ast.Name)
+            and stmt.target.name == "current" and "current" not in bindings)
 
 
 def _is_primitive(decl: ast.FnDecl) -> bool:

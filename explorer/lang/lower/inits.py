@@ -36,10 +36,10 @@ class Inits:
         info = scope.vars[name]
         expr = self.overrides.get(key, decl.init) if info.scope == "task" else decl.init
         if info.scope == "percpu":
-            ground = Ground("init", index, index)
+            ground = Ground("init", index, scope.initial_current[index])
         elif info.scope == "task":
-            cpus = scope.cpu_sort.size
-            ground = Ground("init", index if index < cpus else None, index)
+            first = scope.initial_current
+            ground = Ground("init", first.index(index) if index in first else None, index)
         else:
             ground = Ground("init")
         value = scope.lower(expr, {}, ground)

@@ -29,6 +29,8 @@ class Runtime:
         self.pc_loc: dict[str, dict[int, int]] = {}
         self.sched_loc: dict[int, int] = {}
         self.irq_loc: dict[tuple[str, int], int] = {}
+        self.switched: set[int] = set() if sched is None else _switched(sched)
+        """Locations of context_switch after ``current = next``: there ``current`` is next."""
         self.variables = self._variables()
         self.vars = {v.name: v for v in self.variables}
 
@@ -38,7 +40,7 @@ class Runtime:
 
     def _variables(self) -> list[ir.StateVar]:
         tasks, cpus = self.scope.task_sort, self.scope.cpu_sort
-        current = ir.StateVar("current", tasks, cpus, tuple((c,) for c in self.cpus), "index")
+        current = ir.StateVar("current", tasks, cpus, tuple((t,) for t in self.scope.initial_current), "index")
         mode_sort = EnumSort("Mode", tuple(self.modes))
         runtime = [current]
         if len(self.modes) > 1:
@@ -119,7 +121,7 @@ class Runtime:
 
     def runnable(self, task: int, cpu: int) -> ir.Expr:
         """Task ``task`` may be switched in on ``cpu``: not running, not being switched in elsewhere."""
-        if not self.scope.params["migration"].value and task % self.scope.cpu_sort.size != cpu:
+        if not self.scope.may_run(task, cpu):
             return ir.FALSE
         name = self.scope.task_sort.members[task]
         conds = [ir.not_(self.is_("current", c, task)) for c in self.cpus]
@@ -127,7 +129,35 @@ class Runtime:
         for c in self.cpus:
             if c != cpu:
                 conds.append(ir.not_(ir.and_(self.mode_is(c, "sched"), self.is_("sched_next", c, task))))
+                # a task switched out is still on its CPU until finish_task_switch() (prev->on_cpu)
+                conds.append(ir.not_(ir.and_(self.mode_is(c, "sched"), self.is_("sched_prev", c, task))))
         return ir.and_(*conds)
+
+
+def _switched(graph: Graph) -> set[int]:
+    """The nodes of context_switch reached after its ``current = next`` step; a node reached
+    both before and after it is an error (``current`` must be known at every step)."""
+    state: dict[int, bool] = {graph.entry: False}
+    todo = [graph.entry]
+    while todo:
+        node = graph.nodes[todo.pop()]
+        after = state[node.id]
+        if node.kind == "step":
+            stmt = node.stmt
+            if (isinstance(stmt, ast.Assign) and isinstance(stmt.target, ast.Name)
+                    and stmt.target.name == "current" and "current" not in node.bindings):
+                if after:
+                    raise SpecError("current = next twice in one context switch", stmt.span)
+                after = True
+        targets = node.targets if node.kind in ("branch", "choice") else ([] if node.next is None else [node.next])
+        for target in targets:
+            if target not in state:
+                state[target] = after
+                todo.append(target)
+            elif state[target] != after and target != graph.end:
+                raise SpecError("current = next must be on every path through context_switch or on none: "
+                                "here some paths have switched and some have not", graph.nodes[target].span)
+    return {node for node, after in state.items() if after}
 
 
 def _inner_locations(graph: Graph) -> list[int]:
