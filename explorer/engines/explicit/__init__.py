@@ -82,7 +82,9 @@ class ExploreResult:
 
 def _result(model: Model, run: Bfs) -> ExploreResult:
     reduced = run.reduction.size > 1
-    orbits = run.reduction.orbits(model) if reduced else None
+    # which actions and sites are images of each other: needed only where they are
+    # reported (vacuity runs, whose group fixes the initial states)
+    orbits = run.reduction.orbits(model) if reduced and run.vacuity else None
     props = []
     if run.vacuity:
         for p in model.properties:
@@ -93,7 +95,7 @@ def _result(model: Model, run: Bfs) -> ExploreResult:
             never = tuple(f"{site.action}: {site.message}" for i, site in enumerate(p.sites) if not hit[i])
             props.append(PropertyVacuity(p.name, run.hit(("bad", p.name)), never))
     enabled = [bool(e) for e in run.enabled[:len(model.actions)]]
-    if orbits is not None and not run.vacuity:  # a group that may move the initial states
+    if reduced and not run.vacuity:  # a group that may move the initial states:
         enabled = [True] * len(enabled)  # nothing exact can be said of single actions
     elif orbits is not None:
         seen = {orbits.actions[a] for a, e in enumerate(enabled) if e}
