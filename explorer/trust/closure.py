@@ -138,7 +138,7 @@ class _Packing:
     def unpack(self, words: np.ndarray) -> np.ndarray:
         """The element values of packed states; a field outside its sort is an error."""
         layout = self.layout
-        values = np.zeros((words.shape[0], len(self.model.elements)), dtype=np.int64)
+        values = np.zeros((words.shape[0], len(self.model.elements)), dtype=np.int64, order="F")
         for i, element in enumerate(self.model.elements):
             raw = (words[:, layout.word[i]] >> np.uint64(layout.off[i])) & np.uint64((1 << layout.width[i]) - 1)
             values[:, i] = raw.astype(np.int64) + layout.lo[i]
@@ -227,6 +227,43 @@ class _UpTo:
         return lost
 
 
+class _Dispatch:
+    """Which rows each action may be enabled on, found without testing every action on
+    every row: an action's guard is a conjunction whose first literals are mostly
+    ``slot == value`` (a program counter at a step), so the rows of a chunk are sorted once
+    per such slot and each action takes the run of rows with its value; its other
+    literals, and the rest of its guard, are then tested on that run only."""
+
+    def __init__(self, model: Model):
+        self.plans = []
+        for action in model.actions:
+            lits, rest = _literals(model, action.guard)
+            self.plans.append((action, lits, ir.and_(*rest) if rest else None))
+        self.keys = sorted({lits[0][0] for _, lits, _ in self.plans if lits})
+
+    def runs(self, values: np.ndarray):
+        """Per action: the action, the indices of the rows where its literals hold, and
+        the rest of its guard (None: nothing more to test)."""
+        sorted_by = {}
+        for slot in self.keys:
+            column = values[:, slot]
+            order = np.argsort(column, kind="stable")
+            sorted_by[slot] = (order, column[order])
+        everything = np.arange(values.shape[0])
+        for action, lits, rest in self.plans:
+            if lits:
+                order, keys = sorted_by[lits[0][0]]
+                value = lits[0][1]
+                rows = order[np.searchsorted(keys, value, "left"):np.searchsorted(keys, value, "right")]
+            else:
+                rows = everything
+            for slot, value in lits[1:]:
+                if not len(rows):
+                    break
+                rows = rows[values[rows, slot] == value]
+            yield action, rows, rest
+
+
 def recheck_closure(model: Model, prop: Property, words: np.ndarray,
                     deadline: float | None, symmetries=()) -> str | None:
     """None if the packed states ``words`` contain the initial states, are closed under
@@ -240,6 +277,7 @@ def recheck_closure(model: Model, prop: Property, words: np.ndarray,
     inits = np.array(list(semantics.initial_states(model)), dtype=np.int64).reshape(-1, len(model.elements))
     if len(inits) and up_to.missing(inits).any():
         return f"initial state {tuple(inits[up_to.missing(inits)][0])} was not found"
+    dispatch = _Dispatch(model)
     for start in range(0, words.shape[0], CHUNK):
         values = packing.unpack(words[start:start + CHUNK])
         bad, err = _Columns(model, values).walk(prop.bad)
@@ -247,39 +285,38 @@ def recheck_closure(model: Model, prop: Property, words: np.ndarray,
             return f"evaluation error in the bad predicate at {tuple(values[err][0])}"
         if bad.any():
             return f"state {tuple(values[bad != 0][0])} is bad"
-        for action in model.actions:
+        for action, rows, rest in dispatch.runs(values):
             if deadline is not None and time.monotonic() > deadline:
                 raise RecheckTimeout
-            problem = _closed_under(model, action, values, up_to.missing)
-            if problem is not None:
-                return problem
+            if len(rows):
+                problem = _closed_under(model, action, values[rows], rest, up_to.missing)
+                if problem is not None:
+                    return problem
     return None
 
 
-def _closed_under(model: Model, action: ir.Action, values: np.ndarray, missing) -> str | None:
-    lits, rest = _literals(model, action.guard)
-    rows = np.ones(values.shape[0], dtype=bool)
-    for slot, value in lits:
-        rows &= values[:, slot] == value
-    subset = values[rows]
-    if not len(subset):
-        return None
-    columns = _Columns(model, subset)
-    guard, err = columns.walk(ir.and_(*rest)) if rest else (np.ones(len(subset), dtype=np.int64), columns.none)
-    taken = guard != 0
-    if (err & True).any():
-        return f"{action.name}: evaluation error at {tuple(subset[err][0])}"
-    subset = subset[taken]
-    if not len(subset):
-        return None
+def _closed_under(model: Model, action: ir.Action, subset: np.ndarray, rest: Expr | None,
+                  missing) -> str | None:
+    """Whether every successor by ``action`` of the rows ``subset`` (on which the
+    literals of its guard hold) is stored; ``rest`` is the remainder of its guard."""
+    if rest is not None:
+        columns = _Columns(model, subset)
+        guard, err = columns.walk(rest)
+        if err.any():
+            return f"{action.name}: evaluation error at {tuple(subset[err][0])}"
+        subset = subset[guard != 0]
+        if not len(subset):
+            return None
     columns = _Columns(model, subset)
     after = subset.copy()
     writes = []
+    written = set()
     for update in action.updates:  # every value and index in the pre-state
         value, e1 = columns.walk(update.value)
         if update.index is None:
             slots = np.full(len(subset), model.slot(update.var, None), dtype=np.int64)
             e2 = columns.none
+            written.add(model.slot(update.var, None))
         else:
             index, e2 = columns.walk(update.index)
             sort = model.var(update.var).index
@@ -288,13 +325,15 @@ def _closed_under(model: Model, action: ir.Action, values: np.ndarray, missing) 
             position = index - lo
             e2 = e2 | (position < 0) | (position >= len(table))
             slots = table[np.clip(position, 0, len(table) - 1)]
+            written.update(int(t) for t in table)
         if (e1 | e2).any():
             return f"{action.name}: evaluation error at {tuple(subset[(e1 | e2)][0])}"
         writes.append((slots, value))
     everywhere = np.arange(len(subset))
     for slots, value in writes:  # then written in order: a later write wins
         after[everywhere, slots] = value
-    for i, element in enumerate(model.elements):
+    for i in sorted(written):  # the other elements are the pre-state's, inside their sorts
+        element = model.elements[i]
         lo, hi = bounds(element.sort)
         outside = (after[:, i] < lo) | (after[:, i] > hi)
         if outside.any():
