@@ -16,6 +16,7 @@ compares them through an encoding of its own (the rows of element values as byte
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -32,56 +33,99 @@ Column = tuple[np.ndarray, np.ndarray]
 """Values of an expression on every row, and where evaluating it is an error."""
 
 
-class _Columns(Walker[Column]):
+class _Rows:
+    """The rows an expression is evaluated on, and the columns computed for them so far
+    (a subexpression shared in the IR is evaluated once per set of rows)."""
+
+    def __init__(self, values: np.ndarray):
+        self.values = values
+        self.count = values.shape[0]
+        self.none = np.zeros(self.count, dtype=bool)
+        self.everywhere = np.arange(self.count)
+        self.done: dict[int, Column] = {}
+
+
+Evaluator = Callable[[_Rows], Column]
+
+
+class _Compile(Walker[Evaluator]):
+    """Each IR expression, once, into a function of the rows: walking the IR again for
+    every action on every chunk cost more than the arithmetic itself."""
+
     memoize = True
 
-    def __init__(self, model: Model, values: np.ndarray):
+    def __init__(self, model: Model):
         self.model = model
-        self.values = values
-        self.rows = values.shape[0]
-        self.none = np.zeros(self.rows, dtype=bool)
 
-    def walk_Const(self, node: ir.Const) -> Column:
-        return np.full(self.rows, node.value, dtype=np.int64), self.none
+    @staticmethod
+    def _shared(evaluate: Evaluator) -> Evaluator:
+        key = id(evaluate)
+
+        def once(rows: _Rows) -> Column:
+            column = rows.done.get(key)
+            if column is None:
+                column = rows.done[key] = evaluate(rows)
+            return column
+        return once
+
+    def walk_Const(self, node: ir.Const) -> Evaluator:
+        value = node.value
+        return lambda rows: (np.full(rows.count, value, dtype=np.int64), rows.none)
 
     def walk_Read(self, node: ir.Read):
         variable = self.model.var(node.var)
         if node.index is None:
-            return self.values[:, self.model.slot(node.var, None)], self.none
-        index, err = yield node.index
-        sort = variable.index
-        lo = bounds(sort)[0]
-        slots = np.array([self.model.slot(node.var, v) for v in sort.values()], dtype=np.int64)
-        position = index - lo
-        outside = (position < 0) | (position >= len(slots))
-        picked = slots[np.clip(position, 0, len(slots) - 1)]
-        return self.values[np.arange(self.rows), picked], err | outside
+            slot = self.model.slot(node.var, None)
+            return lambda rows: (rows.values[:, slot], rows.none)
+        index = yield node.index
+        lo = bounds(variable.index)[0]
+        slots = np.array([self.model.slot(node.var, v) for v in variable.index.values()], dtype=np.int64)
+
+        def read(rows: _Rows) -> Column:
+            position, err = index(rows)
+            position = position - lo
+            outside = (position < 0) | (position >= len(slots))
+            picked = slots[np.clip(position, 0, len(slots) - 1)]
+            return rows.values[rows.everywhere, picked], err | outside
+        return self._shared(read)
 
     def walk_Not(self, node: ir.Not):
-        value, err = yield node.arg
-        return (value == 0).astype(np.int64), err
+        arg = yield node.arg
+
+        def negate(rows: _Rows) -> Column:
+            value, err = arg(rows)
+            return (value == 0).astype(np.int64), err
+        return negate
+
+    def _connective(self, node, conjunction: bool):
+        args = []
+        for arg in node.args:
+            args.append((yield arg))
+
+        def evaluate(rows: _Rows) -> Column:
+            value = np.full(rows.count, conjunction, dtype=bool)
+            err = rows.none
+            for arg in args:
+                v, e = arg(rows)
+                # an argument is evaluated only where the earlier ones left the result open
+                err = err | ((value if conjunction else ~value) & e)
+                value = (value & (v != 0)) if conjunction else (value | (v != 0))
+            return value.astype(np.int64), err
+        return self._shared(evaluate)
 
     def walk_And(self, node: ir.And):
-        value = np.ones(self.rows, dtype=np.int64)
-        err = self.none
-        for arg in node.args:
-            v, e = yield arg
-            err = err | ((value != 0) & e)  # evaluated only where the earlier ones held
-            value = value & (v != 0)
-        return value.astype(np.int64), err
+        return (yield from self._connective(node, True))
 
     def walk_Or(self, node: ir.Or):
-        value = np.zeros(self.rows, dtype=np.int64)
-        err = self.none
-        for arg in node.args:
-            v, e = yield arg
-            err = err | ((value == 0) & e)
-            value = value | (v != 0)
-        return value.astype(np.int64), err
+        return (yield from self._connective(node, False))
 
     def _binary(self, node, op):
-        (a, ea), (b, eb) = (yield node.left), (yield node.right)
-        return op(a, b).astype(np.int64), ea | eb
+        left, right = (yield node.left), (yield node.right)
+
+        def evaluate(rows: _Rows) -> Column:
+            (a, ea), (b, eb) = left(rows), right(rows)
+            return op(a, b).astype(np.int64), ea | eb
+        return self._shared(evaluate)
 
     def walk_Eq(self, node: ir.Eq):
         return (yield from self._binary(node, np.equal))
@@ -99,9 +143,13 @@ class _Columns(Walker[Column]):
         return (yield from self._binary(node, np.subtract))
 
     def walk_Ite(self, node: ir.Ite):
-        (c, ec), (t, et), (e, ee) = (yield node.cond), (yield node.then), (yield node.else_)
-        taken = c != 0
-        return np.where(taken, t, e), ec | (taken & et) | (~taken & ee)
+        cond, then, else_ = (yield node.cond), (yield node.then), (yield node.else_)
+
+        def evaluate(rows: _Rows) -> Column:
+            (c, ec), (t, et), (e, ee) = cond(rows), then(rows), else_(rows)
+            taken = c != 0
+            return np.where(taken, t, e), ec | (taken & et) | (~taken & ee)
+        return self._shared(evaluate)
 
 
 CHUNK = 1 << 16
@@ -127,6 +175,13 @@ class _Packing:
                 raise ValueError(f"the certificate's packing cannot hold every value of {element.name}")
         if words.ndim != 2 or words.shape[1] != layout.words:
             raise ValueError("the certificate's states are not rows of the model's packing")
+        count = len(model.elements)
+        self.word = np.array(layout.word[:count], dtype=np.int64)
+        self.off = np.array(layout.off[:count], dtype=np.uint64)
+        self.mask = np.array([(1 << layout.width[i]) - 1 for i in range(count)], dtype=np.uint64)
+        self.lo = np.array(layout.lo[:count], dtype=np.int64)
+        self.hi = np.array(layout.hi[:count], dtype=np.int64)
+        self.columns_of_word = [np.flatnonzero(self.word == w) for w in range(layout.words)]
         self.sorted = self._keys(words)
         self.sorted.sort()
 
@@ -137,20 +192,19 @@ class _Packing:
 
     def unpack(self, words: np.ndarray) -> np.ndarray:
         """The element values of packed states; a field outside its sort is an error."""
-        layout = self.layout
-        values = np.zeros((words.shape[0], len(self.model.elements)), dtype=np.int64, order="F")
-        for i, element in enumerate(self.model.elements):
-            raw = (words[:, layout.word[i]] >> np.uint64(layout.off[i])) & np.uint64((1 << layout.width[i]) - 1)
-            values[:, i] = raw.astype(np.int64) + layout.lo[i]
-            if (values[:, i] > layout.hi[i]).any():
-                raise ValueError(f"a state holds a value of {element.name} outside its sort")
+        raw = (words[:, self.word] >> self.off) & self.mask
+        values = np.asfortranarray(raw.astype(np.int64) + self.lo)
+        outside = values > self.hi
+        if outside.any():
+            name = self.model.elements[int(np.flatnonzero(outside.any(axis=0))[0])].name
+            raise ValueError(f"a state holds a value of {name} outside its sort")
         return values
 
     def pack(self, values: np.ndarray) -> np.ndarray:
-        layout = self.layout
-        words = np.zeros((values.shape[0], layout.words), dtype=np.uint64)
-        for i in range(values.shape[1]):
-            words[:, layout.word[i]] |= (values[:, i] - layout.lo[i]).astype(np.uint64) << np.uint64(layout.off[i])
+        shifted = (values - self.lo).astype(np.uint64) << self.off
+        words = np.zeros((values.shape[0], self.layout.words), dtype=np.uint64)
+        for w, columns in enumerate(self.columns_of_word):
+            words[:, w] = np.bitwise_or.reduce(shifted[:, columns], axis=1)
         return words
 
     def missing(self, values: np.ndarray) -> np.ndarray:
@@ -227,6 +281,31 @@ class _UpTo:
         return lost
 
 
+class _Step:
+    """One action, compiled: the literals of its guard (``slot == value``), the rest of
+    its guard, and its updates (the element written, or the slots an index picks from)."""
+
+    def __init__(self, model: Model, action: ir.Action, compiled: _Compile):
+        self.action = action
+        self.literals, rest = _literals(model, action.guard)
+        self.rest = compiled.walk(ir.and_(*rest)) if rest else None
+        self.updates = []
+        self.written: set[int] = set()
+        for update in action.updates:
+            value = compiled.walk(update.value)
+            if update.index is None:
+                slot = model.slot(update.var, None)
+                self.updates.append((value, None, slot, 0))
+                self.written.add(slot)
+            else:
+                sort = model.var(update.var).index
+                table = np.array([model.slot(update.var, v) for v in sort.values()], dtype=np.int64)
+                self.updates.append((value, compiled.walk(update.index), table, bounds(sort)[0]))
+                self.written.update(int(t) for t in table)
+        self.written_ranges = [(i, model.elements[i].name, *bounds(model.elements[i].sort))
+                               for i in sorted(self.written)]
+
+
 class _Dispatch:
     """Which rows each action may be enabled on, found without testing every action on
     every row: an action's guard is a conjunction whose first literals are mostly
@@ -235,33 +314,30 @@ class _Dispatch:
     literals, and the rest of its guard, are then tested on that run only."""
 
     def __init__(self, model: Model):
-        self.plans = []
-        for action in model.actions:
-            lits, rest = _literals(model, action.guard)
-            self.plans.append((action, lits, ir.and_(*rest) if rest else None))
-        self.keys = sorted({lits[0][0] for _, lits, _ in self.plans if lits})
+        compiled = _Compile(model)
+        self.steps = [_Step(model, action, compiled) for action in model.actions]
+        self.keys = sorted({step.literals[0][0] for step in self.steps if step.literals})
 
     def runs(self, values: np.ndarray):
-        """Per action: the action, the indices of the rows where its literals hold, and
-        the rest of its guard (None: nothing more to test)."""
+        """Per action: its step and the indices of the rows where its literals hold."""
         sorted_by = {}
         for slot in self.keys:
             column = values[:, slot]
             order = np.argsort(column, kind="stable")
             sorted_by[slot] = (order, column[order])
         everything = np.arange(values.shape[0])
-        for action, lits, rest in self.plans:
-            if lits:
-                order, keys = sorted_by[lits[0][0]]
-                value = lits[0][1]
+        for step in self.steps:
+            if step.literals:
+                order, keys = sorted_by[step.literals[0][0]]
+                value = step.literals[0][1]
                 rows = order[np.searchsorted(keys, value, "left"):np.searchsorted(keys, value, "right")]
             else:
                 rows = everything
-            for slot, value in lits[1:]:
+            for slot, value in step.literals[1:]:
                 if not len(rows):
                     break
                 rows = rows[values[rows, slot] == value]
-            yield action, rows, rest
+            yield step, rows
 
 
 def recheck_closure(model: Model, prop: Property, words: np.ndarray,
@@ -278,67 +354,59 @@ def recheck_closure(model: Model, prop: Property, words: np.ndarray,
     if len(inits) and up_to.missing(inits).any():
         return f"initial state {tuple(inits[up_to.missing(inits)][0])} was not found"
     dispatch = _Dispatch(model)
+    bad_predicate = _Compile(model).walk(prop.bad)
     for start in range(0, words.shape[0], CHUNK):
         values = packing.unpack(words[start:start + CHUNK])
-        bad, err = _Columns(model, values).walk(prop.bad)
+        bad, err = bad_predicate(_Rows(values))
         if err.any():
             return f"evaluation error in the bad predicate at {tuple(values[err][0])}"
         if bad.any():
             return f"state {tuple(values[bad != 0][0])} is bad"
-        for action, rows, rest in dispatch.runs(values):
+        for step, rows in dispatch.runs(values):
             if deadline is not None and time.monotonic() > deadline:
                 raise RecheckTimeout
             if len(rows):
-                problem = _closed_under(model, action, values[rows], rest, up_to.missing)
+                problem = _closed_under(step, values[rows], up_to.missing)
                 if problem is not None:
                     return problem
     return None
 
 
-def _closed_under(model: Model, action: ir.Action, subset: np.ndarray, rest: Expr | None,
-                  missing) -> str | None:
-    """Whether every successor by ``action`` of the rows ``subset`` (on which the
-    literals of its guard hold) is stored; ``rest`` is the remainder of its guard."""
-    if rest is not None:
-        columns = _Columns(model, subset)
-        guard, err = columns.walk(rest)
+def _closed_under(step: _Step, subset: np.ndarray, missing) -> str | None:
+    """Whether every successor by ``step`` of the rows ``subset`` (on which the literals
+    of its guard hold) is stored."""
+    name = step.action.name
+    if step.rest is not None:
+        guard, err = step.rest(_Rows(subset))
         if err.any():
-            return f"{action.name}: evaluation error at {tuple(subset[err][0])}"
+            return f"{name}: evaluation error at {tuple(subset[err][0])}"
         subset = subset[guard != 0]
         if not len(subset):
             return None
-    columns = _Columns(model, subset)
-    after = subset.copy()
+    rows = _Rows(subset)
     writes = []
-    written = set()
-    for update in action.updates:  # every value and index in the pre-state
-        value, e1 = columns.walk(update.value)
-        if update.index is None:
-            slots = np.full(len(subset), model.slot(update.var, None), dtype=np.int64)
-            e2 = columns.none
-            written.add(model.slot(update.var, None))
-        else:
-            index, e2 = columns.walk(update.index)
-            sort = model.var(update.var).index
-            lo = bounds(sort)[0]
-            table = np.array([model.slot(update.var, v) for v in sort.values()], dtype=np.int64)
-            position = index - lo
-            e2 = e2 | (position < 0) | (position >= len(table))
-            slots = table[np.clip(position, 0, len(table) - 1)]
-            written.update(int(t) for t in table)
+    for value, index, slots, lo in step.updates:  # every value and index in the pre-state
+        value, e1 = value(rows)
+        e2 = rows.none
+        if index is not None:
+            position, e2 = index(rows)
+            position = position - lo
+            e2 = e2 | (position < 0) | (position >= len(slots))
+            slots = slots[np.clip(position, 0, len(slots) - 1)]
         if (e1 | e2).any():
-            return f"{action.name}: evaluation error at {tuple(subset[(e1 | e2)][0])}"
+            return f"{name}: evaluation error at {tuple(subset[(e1 | e2)][0])}"
         writes.append((slots, value))
-    everywhere = np.arange(len(subset))
+    after = subset.copy()
     for slots, value in writes:  # then written in order: a later write wins
-        after[everywhere, slots] = value
-    for i in sorted(written):  # the other elements are the pre-state's, inside their sorts
-        element = model.elements[i]
-        lo, hi = bounds(element.sort)
+        if isinstance(slots, int):
+            after[:, slots] = value
+        else:
+            after[rows.everywhere, slots] = value
+    for i, element, lo, hi in step.written_ranges:  # the others are the pre-state's, inside their sorts
         outside = (after[:, i] < lo) | (after[:, i] > hi)
         if outside.any():
-            return f"{action.name}: value out of range for {element.name} at {tuple(subset[outside][0])}"
+            return f"{name}: value out of range for {element} at {tuple(subset[outside][0])}"
     lost = missing(after)
     if lost.any():
-        return f"successor of {tuple(subset[lost][0])} by {action.name} was not found"
+        return f"successor of {tuple(subset[lost][0])} by {name} was not found"
     return None
