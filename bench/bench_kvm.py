@@ -83,7 +83,7 @@ def main() -> None:
     parser.add_argument("--prove-cap", type=float, default=60.0)
     parser.add_argument("--big-cap", type=float, default=60.0)
     args = parser.parse_args()
-    for variant in ("v4.14", "v4.15", "v5.2", "v5.6", "v5.16"):
+    for variant in ("v4.14", "v4.15", "v5.2", "v5.6", "v5.16", "v6.15"):
         throughput(variant, load_spec(SPECS.format(variant)).model, args.big_cap)
     big = {"cpus": "2", "other_tasks": "2"}
     throughput("v5.6 cpus=2 other_tasks=2", load_spec(SPECS.format("v5.6"), big).model, args.big_cap)

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-VARIANTS = ("v4.14", "v4.15", "v5.2", "v5.6", "v5.16")
+VARIANTS = ("v4.14", "v4.15", "v5.2", "v5.6", "v5.16", "v6.15")
 INSTANCES = ((1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3), (3, 2), (3, 3))
 CHECKED = ((1, 3), (2, 1), (3, 3))
 """Instances whose ``integrity`` check is timed with the gate's re-check."""

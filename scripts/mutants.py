@@ -40,7 +40,7 @@ from explorer.verdict import HoldsUpTo, Proved, Unknown, Verdict, Violated
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs" / "kvm_fpu"
-VARIANTS = ("v4.14", "v4.15", "v5.2", "v5.6", "v5.16")
+VARIANTS = ("v4.14", "v4.15", "v5.2", "v5.6", "v5.16", "v6.15")
 PROPERTIES = ("integrity", "no_loss", "wanpeng")
 WEAKER = {
     "fpregs_lock()": "preempt_disable()",

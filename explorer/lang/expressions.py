@@ -15,6 +15,7 @@ from typing import Callable
 from explorer import ir
 from explorer.ir import EnumSort, IntSort
 from explorer.lang import ast
+from explorer.lang.contexts import CONTEXT_BUILTINS, context_builtin
 from explorer.lang.errors import SpecError
 from explorer.lang.limits import MAX_DEF_DEPTH, MAX_DEF_EXPANSIONS
 from explorer.lang.values import NONE, Bindings, ByName, Ground, Value, Writes, _NoneValue
@@ -186,9 +187,9 @@ class Expressions:
 
     def _call(self, expr: ast.Call, bindings, ground, writes) -> Value:
         name = expr.name
-        if name == "in_interrupt":
+        if name in CONTEXT_BUILTINS and name not in self.defs:
             self._arity(expr, 0)
-            return ir.const_bool(ground.context == "irq")
+            return context_builtin(self._current_field, name, expr.span, ground, writes)
         if name == "interrupted_user_mode":
             self._arity(expr, 0)
             return ground.interrupted_user if ground.context == "irq" else ir.FALSE
@@ -223,6 +224,12 @@ class Expressions:
         finally:
             expanding.pop()
         return self.coerce(value, self.sort(decl.sort), expr.span)
+
+    def _current_field(self, name: str, span: ast.Span, ground: Ground, writes: Writes | None) -> ir.Expr:
+        """``current.name``, for the context built-ins (the prelude declares the field)."""
+        if name not in self.vars:
+            raise SpecError(f"the context built-ins read current.{name}, which the prelude declares", span)
+        return self.lower(ast.Field(ast.Name("current", span), name, span), {}, ground, writes)
 
     def _arity(self, expr: ast.Call, count: int) -> None:
         if len(expr.args) != count:

@@ -29,6 +29,9 @@ class Ground:
     interrupted_user: ir.Expr = ir.FALSE
     switch: tuple[int, int] | None = None
     """In a context switch: (prev, next), what the runtime passes to context_switch."""
+    irq: tuple[str, ...] = ()
+    """The handler kinds running on this CPU, the interrupted one first (``("softirq",
+    "hardirq")``: a hardirq that interrupted a softirq handler)."""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ EXPECTED = {
     "v5.2": {"wanpeng": "violated", "integrity": "violated", "no_loss": "violated"},
     "v5.6": {"wanpeng": "violated", "integrity": "holds", "no_loss": "holds"},
     "v5.16": {"wanpeng": "holds", "integrity": "holds", "no_loss": "holds"},
+    "v6.15": {"wanpeng": "holds", "integrity": "holds", "no_loss": "holds"},
 }
 
 

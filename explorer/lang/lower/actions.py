@@ -16,6 +16,7 @@ from explorer.ir import IntSort
 from explorer.lang import ast
 from explorer.lang.cfg import Frame, Graph, Path
 from explorer.lang.errors import SpecError
+from explorer.lang.lower.interrupts import InterruptActions
 from explorer.lang.lower.runtime import Runtime
 from explorer.lang.printer import expr_text, stmt_text
 from explorer.lang.program import Program
@@ -45,7 +46,7 @@ class _Entry:
     frames: tuple[Frame, ...]
 
 
-class Actions:
+class Actions(InterruptActions):
     """Builds the model's actions, the step sites of assertions and range checks, and the
     calls each action enters (for event properties)."""
 
@@ -301,38 +302,6 @@ class Actions:
                 updates = effect.updates + self._sched_continue(cpu, nxt, effect.next)
                 statement = None if graph.nodes[path.end].kind == "step" else f"finish_task_switch: current = {self.scope.task_sort.members[nxt]}"
                 self._add(ir.and_(at, effect.guard), updates, graph, path.end, here, "sched", path, statement, effect)
-
-    # ------------------------------------------------------------------ interrupts
-
-    def _handler_actions(self, decl: ast.HandlerDecl, cpu: int, task: int) -> None:
-        graph = self.handler_graphs[decl.name]
-        ground = Ground("irq", cpu, task, self.rt.user_mode(task))
-        rule = next(d for d in self._of(ast.InterruptDecl) if d.kind == decl.kind)
-        allowed = ir.and_(self.scope.boolean(rule.when, {}, Ground("thread", cpu, task)),
-                          self.scope.boolean(decl.when, {}, ground))
-        running = ir.and_(self.rt.mode_is(cpu, "task"), self.rt.is_("current", cpu, task))
-        for path in graph.paths(graph.entry):
-            if graph.nodes[path.end].kind == "end":
-                continue  # the handler did nothing: no step
-            effect = self._effect(graph, path, ground)
-            updates = self.rt.set_mode(cpu, decl.kind) + effect.updates + self._irq_continue(decl, cpu, effect.next)
-            self._add(ir.and_(running, allowed, effect.guard), updates, graph, path.end, ground, decl.name, path, None, effect)
-        inside = ir.and_(self.rt.mode_is(cpu, decl.kind), self.rt.is_("current", cpu, task))
-        for (handler, location), value in self.rt.irq_loc.items():
-            if handler != decl.name:
-                continue
-            at = ir.and_(inside, self.rt.is_("irq_pc", cpu, value))
-            for path in graph.paths(location):
-                effect = self._effect(graph, path, ground)
-                updates = effect.updates + self._irq_continue(decl, cpu, effect.next)
-                statement = None if graph.nodes[path.end].kind == "step" else "irq_exit"
-                self._add(ir.and_(at, effect.guard), updates, graph, path.end, ground, decl.name, path, statement, effect)
-
-    def _irq_continue(self, decl: ast.HandlerDecl, cpu: int, location: int) -> list[ir.Update]:
-        graph = self.handler_graphs[decl.name]
-        if location == graph.end or self._finishes(graph, location):
-            return self.rt.set_mode(cpu, "task") + [self.rt.set("irq_pc", cpu, 0)]
-        return [self.rt.set("irq_pc", cpu, self.rt.irq_loc[(decl.name, location)])]
 
 
 def _is_switch(stmt: ast.Stmt, bindings) -> bool:

@@ -38,6 +38,12 @@ class Runtime:
     def cpus(self) -> range:
         return range(self.scope.cpu_sort.size)
 
+    @property
+    def nests(self) -> bool:
+        """A hardirq may interrupt a softirq handler: the spec has both kinds."""
+        kinds = {decl.kind for decl in self.handlers}
+        return {"softirq", "hardirq"} <= kinds
+
     def _variables(self) -> list[ir.StateVar]:
         tasks, cpus = self.scope.task_sort, self.scope.cpu_sort
         current = ir.StateVar("current", tasks, cpus, tuple((t,) for t in self.scope.initial_current), "index")
@@ -71,7 +77,11 @@ class Runtime:
                 for node in locations:
                     self.irq_loc[(decl.name, node)] = len(members)
                     members.append(f"{decl.name}:{names[node]}")
-            runtime.append(ir.StateVar("irq_pc", EnumSort("irq.pc", tuple(members)), cpus, tuple((0,) for _ in self.cpus), "index", hidden=True))
+            irq_sort = EnumSort("irq.pc", tuple(members))
+            runtime.append(ir.StateVar("irq_pc", irq_sort, cpus, tuple((0,) for _ in self.cpus), "index", hidden=True))
+            if self.nests:
+                # where a hardirq that interrupted this CPU's softirq handler stands
+                runtime.append(ir.StateVar("nested_irq_pc", irq_sort, cpus, tuple((0,) for _ in self.cpus), "index", hidden=True))
         return runtime
 
     def _cite_name(self, graph: Graph, node_id: int) -> str:
