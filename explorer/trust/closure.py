@@ -268,17 +268,28 @@ class _UpTo:
             return lost
         rows = np.flatnonzero(lost)
         frontier, origin = values[rows], rows
-        seen = {(int(o), r.tobytes()) for o, r in zip(origin, frontier)}
+        seen = self._tagged(origin, frontier)
+        seen.sort()
         while len(frontier):
             images = np.concatenate([self._image(frontier, t) for t in self.moves])
             owners = np.tile(origin, len(self.moves))
             found = ~self.packing.missing(images)
             lost[owners[found]] = False
-            keep = [i for i in np.flatnonzero(~found & lost[owners])
-                    if (int(owners[i]), images[i].tobytes()) not in seen]
-            seen.update((int(owners[i]), images[i].tobytes()) for i in keep)
+            open_ = np.flatnonzero(~found & lost[owners])
+            tags = self._tagged(owners[open_], images[open_])
+            tags, first = np.unique(tags, return_index=True)  # one of each image per owner
+            at = np.minimum(np.searchsorted(seen, tags), len(seen) - 1)
+            new = seen[at] != tags
+            keep = open_[first[new]]
+            seen = np.union1d(seen, tags[new])
             frontier, origin = images[keep], owners[keep]
         return lost
+
+    def _tagged(self, owners: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Keys of (owner, state) pairs: an image already met for that owner is not
+        followed again, so the walk through an orbit ends."""
+        words = self.packing.pack(rows)
+        return _Packing._keys(np.concatenate([owners.astype(np.uint64)[:, None], words], axis=1))
 
 
 class _Step:
