@@ -8,6 +8,7 @@ loading, search and the gate's re-check.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -18,7 +19,8 @@ from explorer.engines.registry import engine as engine_named
 from explorer.ir import Model, Property
 from explorer.lang import Spec, load_spec
 from explorer.trust import judge
-from explorer.verdict import Outcome, Verdict
+from explorer.semantics.doom import with_no_return
+from explorer.verdict import Outcome, Verdict, Violated
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,25 @@ def run_job(job: Job, progress: Callable[[dict], None] | None = None) -> Verdict
     decided = decide(spec.model, prop, job.engine, options, deadline, job.want_invariant)
     return Verdict(
         spec=job.spec, variant=spec.variant, property=prop.name, kind=prop.kind,
-        outcome=decided.outcome, engine=decided.engine, bound=job.bound,
+        outcome=pointed(spec.model, prop, decided.outcome, deadline), engine=decided.engine, bound=job.bound,
         time_s=deadline.elapsed(), stats=decided.stats, doc=prop.doc, vacuity=no_sites(prop),
     )
+
+
+NO_RETURN_S = 20.0
+"""At most this long (and within the job's deadline) is spent on a counterexample's point
+of no return (``semantics.doom``)."""
+
+
+def pointed(model: Model, prop: Property, outcome: Outcome, deadline: Deadline) -> Outcome:
+    """A counterexample with its point of no return; any other outcome as it is (a reach
+    goal's witness has none: reaching the goal is what was asked)."""
+    if not isinstance(outcome, Violated) or prop.kind != "invariant":
+        return outcome
+    remaining = deadline.remaining_s()
+    seconds = NO_RETURN_S if remaining is None else min(NO_RETURN_S, remaining)
+    return Violated(with_no_return(model, prop, outcome.trace,
+                                   deadline=time.monotonic() + seconds))
 
 
 def no_sites(prop: Property) -> str:

@@ -12,6 +12,7 @@ from explorer.report.inputs import ReportInput, verdict_class
 from explorer.report.markdown import reproducibility_rows
 from explorer.report.svg import sequence_chart
 from explorer.report.phrases import matrix_cell, state_count, verdict_text
+from explorer.report.text import note_lines, trace_preamble
 from explorer.verdict import Proved, Trace, Unknown, Verdict, Violated
 
 CSS = """
@@ -86,6 +87,9 @@ def trace_table_html(trace: Trace, reach: bool = False) -> str:
         if s.violation is not None:
             flag = f'<span class="{"ok" if reach else "fail"}">{_e(mark)} {_e(s.violation)}</span>'
             changes = f"{changes}<br>{flag}" if changes else flag
+        notes = [f'<span class="{"fail" if line.startswith("✗") else "meta"}">{_e(line)}</span>'
+                 for line in note_lines(s)]
+        changes = "<br>".join(x for x in (changes, *notes) if x)
         where = _code(s.location)
         if s.citation:
             where += f'<br><span class="meta mono">// {_e(s.citation)}</span>'
@@ -94,7 +98,8 @@ def trace_table_html(trace: Trace, reach: bool = False) -> str:
         classes.append("violation" if s.violation is not None and not reach else "")
     table = _table(["#", "CPU", "context", "call chain", "statement", "changes", "where"], rows,
                    row_classes=classes)
-    return f'<div class="wide">\n{table}\n</div>'
+    lead = "".join(f"<p class=\"meta\">{_e(line)}</p>\n" for line in trace_preamble(trace))
+    return f'{lead}<div class="wide">\n{table}\n</div>'
 
 
 FOLD_LINES = 12
