@@ -97,6 +97,8 @@ class Trace:
     """The number of the first step after which every run ends in the violation (0: from
     the initial state on); None if it was not computed, ``no_return_note`` says why."""
     no_return_note: str = ""
+    tasks: tuple[str, ...] = ()
+    """Every task of the model, whether or not it takes a step in the run."""
 
     @property
     def depth(self) -> int:

@@ -44,6 +44,9 @@ tr.violation td { background: #fef2f2; }
 .wide { overflow-x: auto; }
 .wide td code { overflow-wrap: anywhere; }
 pre.cert { white-space: pre-wrap; overflow-wrap: anywhere; }
+pre.diff .add { color: #166534; background: #dcfce7; }
+pre.diff .del { color: #991b1b; background: #fee2e2; }
+pre.diff .hunk, pre.diff .meta { color: var(--muted, #6b7280); }
 details { margin: 8px 0 12px; }
 details > summary { cursor: pointer; margin-bottom: 6px; }
 """
@@ -146,6 +149,16 @@ def evidence_html(v: Verdict, index: int, settings: str = "") -> str:
     return f"<p>No counterexample up to depth {outcome.bound} (bounded check, not a proof).</p>"
 
 
+def diff_html(diff: str) -> str:
+    """A unified diff as a ``<pre>`` block, added lines green and removed lines red."""
+    def line(text: str) -> str:
+        kind = {"+": "add", "-": "del", "@": "hunk"}.get(text[:1], "")
+        if text.startswith(("+++", "---")):
+            kind = "meta"
+        return f'<span class="{kind}">{_e(text)}</span>' if kind else _e(text)
+    return '<pre class="diff"><code>' + "\n".join(line(t) for t in diff.splitlines()) + "</code></pre>"
+
+
 def render_html(report: ReportInput) -> str:
     """The whole report as one HTML document."""
     title = f"{report.variant}: proof report"
@@ -189,6 +202,10 @@ def render_html(report: ReportInput) -> str:
             out.append(_table(["property", _e(report.base), _e(report.variant)], rows))
         else:
             out.append(f"<p>No verdict differs from {_e(report.base)}.</p>")
+
+    if report.patch:
+        out.append(f"<h2>Patch against {_e(report.base)}</h2>")
+        out += [f"<p>{_code(name + '()')}:</p>\n{diff_html(diff)}" for name, diff in report.patch]
 
     m = report.model
     out.append("<h2>Model</h2>")

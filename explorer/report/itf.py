@@ -115,6 +115,7 @@ def trace_itf(
         "start_owners": owners_list(trace.owners),
         "no_return": trace.no_return,
         "no_return_note": trace.no_return_note,
+        "tasks": list(trace.tasks),
     }
     if extra_meta:
         meta.update(extra_meta)
@@ -200,7 +201,8 @@ def verdict_from_itf(obj: dict[str, Any]) -> tuple[Verdict, str]:
     trace = Trace(elements=(), steps=tuple(steps), states=(), raw_states=(),
                   actions=tuple(s.action for s in steps),
                   owners=_owners(meta.get("start_owners", [])),
-                  no_return=meta.get("no_return"), no_return_note=str(meta.get("no_return_note", "")))
+                  no_return=meta.get("no_return"), no_return_note=str(meta.get("no_return_note", "")),
+                  tasks=tuple(str(t) for t in meta.get("tasks", [])))
     verdict = Verdict(spec=str(meta["source"]), variant=str(meta["variant"]),
                       property=str(meta["property"]), kind=str(meta["property_kind"]),
                       outcome=Violated(trace), engine=str(meta.get("engine", "")),

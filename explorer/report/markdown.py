@@ -163,6 +163,11 @@ def render_markdown(report: ReportInput) -> str:
         else:
             out += [f"No verdict differs from {report.base}.", ""]
 
+    if report.patch:
+        out += [f"## Patch against {report.base}", ""]
+        for name, diff in report.patch:
+            out += [f"{code(name + '()')}:", "", _block(diff, "diff"), ""]
+
     m = report.model
     out += ["## Model", ""]
     line = f"{len(m.state_variables)} state variables, {m.actions} actions"

@@ -154,7 +154,16 @@ def replay(model: Model, prop: Property, init: State, actions: Sequence[str]) ->
         states=tuple(display_state(model, s) for s in states),
         raw_states=tuple(states),
         actions=tuple(names),
+        tasks=tasks(model),
     ))
+
+
+def tasks(model: Model) -> tuple[str, ...]:
+    """The model's tasks: the index of its per-task (``field``) variables."""
+    for variable in model.variables:
+        if variable.style == "field" and variable.index is not None:
+            return tuple(variable.index.show(v) for v in variable.index.values())
+    return ()
 
 
 def _replace_violation(step: TraceStep, violation: str) -> TraceStep:
