@@ -9,18 +9,20 @@ loading, search and the gate's re-check.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
 from explorer.app.evidence import present
+from explorer.app.spec_text import invariant_text, spec_lines
 from explorer.app.portfolio import AUTO, run_portfolio
 from explorer.engines.base import Claim, Deadline, EngineResult, Options
 from explorer.engines.registry import engine as engine_named
 from explorer.ir import Model, Property
+from explorer.ir.readable import Readable
 from explorer.lang import Spec, load_spec
 from explorer.trust import judge
 from explorer.semantics.doom import with_no_return
-from explorer.verdict import Outcome, Verdict, Violated
+from explorer.verdict import Outcome, Proved, Verdict, Violated
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class Decided:
     outcome: Outcome
     stats: dict[str, Any]
     claim: Claim
+    readable: tuple[Readable, ...] | None = None
+    """An invariant proof's conjuncts as the gate checked them."""
 
 
 def judged(model: Model, prop: Property, result: EngineResult, timeout_s: float | None,
@@ -63,7 +67,7 @@ def judged(model: Model, prop: Property, result: EngineResult, timeout_s: float 
     """``result`` through the trust gate, its evidence made readable."""
     judgement = judge(model, prop, result, timeout_s)
     return Decided(engine, present(model, judgement), _plain({**result.stats, **judgement.stats}),
-                   result.outcome)
+                   result.outcome, judgement.readable)
 
 
 def decide(model: Model, prop: Property, engine: str, options: Options,
@@ -73,7 +77,7 @@ def decide(model: Model, prop: Property, engine: str, options: Options,
     if engine == AUTO:
         name, result, judgement = run_portfolio(model, prop, options, deadline, want_invariant)
         return Decided(name, present(model, judgement),
-                       _plain({**result.stats, **judgement.stats}), result.outcome)
+                       _plain({**result.stats, **judgement.stats}), result.outcome, judgement.readable)
     return judged(model, prop, engine_named(engine)(model, prop, options), deadline.remaining_s(), engine)
 
 
@@ -87,7 +91,8 @@ def run_job(job: Job, progress: Callable[[dict], None] | None = None) -> Verdict
     decided = decide(spec.model, prop, job.engine, options, deadline, job.want_invariant)
     return Verdict(
         spec=job.spec, variant=spec.variant, property=prop.name, kind=prop.kind,
-        outcome=pointed(spec.model, prop, decided.outcome, deadline), engine=decided.engine, bound=job.bound,
+        outcome=in_spec_text(job, spec.model, pointed(spec.model, prop, decided.outcome, deadline),
+                             decided.readable), engine=decided.engine, bound=job.bound,
         time_s=deadline.elapsed(), stats=decided.stats, doc=prop.doc, vacuity=no_sites(prop),
     )
 
@@ -106,6 +111,16 @@ def pointed(model: Model, prop: Property, outcome: Outcome, deadline: Deadline) 
     seconds = NO_RETURN_S if remaining is None else min(NO_RETURN_S, remaining)
     return Violated(with_no_return(model, prop, outcome.trace,
                                    deadline=time.monotonic() + seconds))
+
+
+def in_spec_text(job: Job, model: Model, outcome: Outcome,
+                 readable: tuple[Readable, ...] | None) -> Outcome:
+    """An invariant proof with its conjuncts that are spec text first (``spec_text``)."""
+    if not isinstance(outcome, Proved) or outcome.certificate.kind != "invariant" or not readable:
+        return outcome
+    lines = spec_lines(job.spec, dict(job.params), model, readable)
+    text = invariant_text(model, readable, lines)
+    return replace(outcome, certificate=replace(outcome.certificate, text=text))
 
 
 def no_sites(prop: Property) -> str:
