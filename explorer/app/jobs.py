@@ -21,7 +21,7 @@ from explorer.ir import Model, Property
 from explorer.ir.readable import Readable
 from explorer.lang import Spec, load_spec
 from explorer.trust import judge
-from explorer.semantics.doom import with_no_return
+from explorer.semantics.doom import MAX_STATES, too_many, with_no_return
 from explorer.verdict import Outcome, Proved, Verdict, Violated
 
 
@@ -91,22 +91,30 @@ def run_job(job: Job, progress: Callable[[dict], None] | None = None) -> Verdict
     decided = decide(spec.model, prop, job.engine, options, deadline, job.want_invariant)
     return Verdict(
         spec=job.spec, variant=spec.variant, property=prop.name, kind=prop.kind,
-        outcome=in_spec_text(job, spec.model, pointed(spec.model, prop, decided.outcome, deadline),
+        outcome=in_spec_text(job, spec.model,
+                             pointed(spec.model, prop, decided.outcome, deadline, decided.stats),
                              decided.readable), engine=decided.engine, bound=job.bound,
         time_s=deadline.elapsed(), stats=decided.stats, doc=prop.doc, vacuity=no_sites(prop),
     )
 
 
-NO_RETURN_S = 20.0
+NO_RETURN_S = 120.0
 """At most this long (and within the job's deadline) is spent on a counterexample's point
-of no return (``semantics.doom``)."""
+of no return (``semantics.doom``); its state budget (``doom.MAX_STATES``, a few seconds)
+is what stops it first on any machine, so a report says the same on every run."""
 
 
-def pointed(model: Model, prop: Property, outcome: Outcome, deadline: Deadline) -> Outcome:
+def pointed(model: Model, prop: Property, outcome: Outcome, deadline: Deadline,
+            stats: dict[str, Any]) -> Outcome:
     """A counterexample with its point of no return; any other outcome as it is (a reach
-    goal's witness has none: reaching the goal is what was asked)."""
+    goal's witness has none: reaching the goal is what was asked).  When an exhaustive
+    search already stored more states than the budget, the search is not even started:
+    it explores at least those (the states before the violation's depth are reached
+    without passing a bad state), so it would stop at the budget too."""
     if not isinstance(outcome, Violated) or prop.kind != "invariant":
         return outcome
+    if int(stats.get("states") or 0) > MAX_STATES:
+        return Violated(replace(outcome.trace, no_return_note=too_many()))
     remaining = deadline.remaining_s()
     seconds = NO_RETURN_S if remaining is None else min(NO_RETURN_S, remaining)
     return Violated(with_no_return(model, prop, outcome.trace,

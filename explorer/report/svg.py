@@ -18,7 +18,6 @@ scrolls).
 from __future__ import annotations
 
 import re
-import textwrap
 from html import escape
 
 from explorer.report.text import note_lines
@@ -32,7 +31,7 @@ SMALL_W = 6.7  # px per character at SMALL (6.62 px)
 LINE_H = 16
 ROW_GAP = 12
 HEAD_LINE = 16
-MIN_LANE_W = 150
+MIN_LANE_W = 170
 MAX_LANE_W = 300
 TOP = 10
 NUM_W = 34
@@ -61,20 +60,33 @@ def lanes(trace: Trace) -> list[tuple[str | None, str]]:
     return list(seen)
 
 
+_PIECES = re.compile(r".*?(?:[\s(,.>_]|$)")
+
+
 def wrap(text: str, chars: int) -> list[str]:
-    """``text`` in lines of at most ``chars`` characters (long words broken), never cut."""
+    """``text`` in lines of at most ``chars`` characters, never cut: broken after a space,
+    ``(``, ``,``, ``.`` or ``>`` where it can be (code reads better so), inside a word only
+    where a word alone is longer than a line."""
     chars = max(chars, 4)
-    return textwrap.wrap(text, chars, break_on_hyphens=False, subsequent_indent="  ") or [""]
+    lines: list[str] = []
+    for piece in (p for p in _PIECES.findall(text) if p):
+        if lines and len(lines[-1]) + len(piece.rstrip()) <= chars:
+            lines[-1] += piece
+            continue
+        piece = piece.lstrip() if lines else piece
+        while len(piece.rstrip()) > chars:
+            lines.append(piece[:chars])
+            piece = piece[chars:]
+        lines.append(piece)
+    return [line.rstrip() for line in lines if line.strip()] or [""]
 
 
 def _t(text: str) -> str:
     return escape(text, quote=True)
 
 
-def _lane_label(lane: tuple[str | None, str], stepped: bool = True) -> str:
+def _lane_label(lane: tuple[str | None, str]) -> str:
     cpu, ctx = lane
-    if not stepped:
-        return f"{ctx} (no step)"
     return f"{cpu} · {ctx}" if cpu else ctx
 
 
@@ -111,7 +123,7 @@ def _layout(trace: Trace, reach: bool):
     lane_list = lanes(trace)
     stepped = {(s.cpu, s.context) for s in trace.steps}
     steps = trace.steps
-    idle_w = {l: int(max(90, len(_lane_label(l, False)) * CHAR_W + 28)) for l in lane_list if l not in stepped}
+    idle_w = {l: int(max(len(l[1]), len("(no step)")) * CHAR_W + 28) for l in lane_list if l not in stepped}
     longest = max([len(s.statement) for s in steps] + [len(s.chain[-1]) + 4 if s.chain else 0 for s in steps])
     widest_change = max((len(t) for s in steps for t, _ in _change_items(s, reach)), default=0)
     changes_room = int(min(widest_change, CHANGES_MAX_CHARS) * SMALL_W) + 20
@@ -140,7 +152,8 @@ def sequence_chart(trace: Trace, *, chart_id: str = "chart", title: str = "", re
     lane_index = {lane: i for i, lane in enumerate(lane_list)}
     stepped = {(s.cpu, s.context) for s in steps}
     xs, widths, box_chars, changes_x, change_chars = _layout(trace, reach)
-    labels = [wrap(_lane_label(l, l in stepped), int((w - 24) / CHAR_W)) for l, w in zip(lane_list, widths)]
+    labels = [wrap(_lane_label(l), int((w - 24) / CHAR_W)) if l in stepped else [l[1], "(no step)"]
+              for l, w in zip(lane_list, widths)]
     head_box = HEAD_LINE * max(len(l) for l in labels) + 10
     head_h = head_box + 12
     # every step's cells, wrapped: the function and the statement in the box, the changes

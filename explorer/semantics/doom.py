@@ -92,6 +92,11 @@ def doomed_states(model: Model, prop: Property, init: State, max_states: int = M
     return ids, doomed
 
 
+def too_many(max_states: int = MAX_STATES) -> str:
+    """Why the point was not computed when the search would pass its state budget."""
+    return f"not computed: more than {max_states} states to search"
+
+
 def no_return(model: Model, prop: Property, states: tuple[State, ...],
               max_states: int = MAX_STATES, deadline: float | None = None) -> tuple[int | None, str]:
     """(the first ``i`` with ``states[i]`` doomed, "") or (None, why it was not computed)."""
@@ -101,7 +106,7 @@ def no_return(model: Model, prop: Property, states: tuple[State, ...],
         ids, doomed = doomed_states(model, prop, tuple(states[0]), max_states, deadline)
     except Budget as which:
         if str(which) == "states":
-            return None, f"not computed: more than {max_states} states to search"
+            return None, too_many(max_states)
         return None, "not computed: out of time"
     for i, state in enumerate(states):
         if ids[tuple(state)] in doomed:

@@ -89,7 +89,7 @@ def test_nothing_is_cut_and_every_task_has_a_lane():
     words = re.findall(r"\S+", LONG_VIOLATION)
     flat = re.sub(r"\s+", " ", shown)
     assert " ".join(words[-6:]) in flat  # the end of the violation is there, wrapped
-    assert "other0 (no step)" in flat and "idle0 (no step)" in flat
+    assert "other0 (no step)" in flat and "idle0 (no step)" in flat  # two lines each
     assert "integrity fails here too" in flat and "qemu nowhere (lost)" in flat
 
 
