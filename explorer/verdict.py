@@ -14,6 +14,25 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Union
 
 
+Owners = tuple[tuple[str, tuple[str, ...]], ...]
+"""(owner, the elements that hold its data) per owner: where each owner's data is."""
+
+
+@dataclass(frozen=True)
+class TraceNote:
+    """A fact about a step that points at the cause of a violation.
+
+    ``kind`` is ``cause`` (why the violating step violates: whose data was lost, which
+    variable would leave its range and with which value), ``no_return`` (the first step
+    after which every run of the model ends in the violation) or ``also_violated``
+    (another property, ``property``, fails at this step too).
+    """
+
+    kind: str
+    text: str
+    property: str | None = None
+
+
 @dataclass(frozen=True)
 class TraceStep:
     """One step of a trace, as a kernel developer reads it."""
@@ -30,6 +49,10 @@ class TraceStep:
     """(element, old value, new value) for the visible elements the step changed."""
     violation: str | None = None
     """For the step that violates the property: what was violated."""
+    owners: Owners = ()
+    """Where the data of each owner whose places this step changed is after it (no
+    element: the data is lost)."""
+    notes: tuple[TraceNote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +91,14 @@ class Trace:
     states: tuple[tuple[Value, ...], ...]
     raw_states: tuple[tuple[int, ...], ...]
     actions: tuple[str, ...]
+    owners: Owners = ()
+    """Where each owner's data is in the initial state."""
+    no_return: int | None = None
+    """The number of the first step after which every run ends in the violation (0: from
+    the initial state on); None if it was not computed, ``no_return_note`` says why."""
+    no_return_note: str = ""
+    tasks: tuple[str, ...] = ()
+    """Every task of the model, whether or not it takes a step in the run."""
 
     @property
     def depth(self) -> int:

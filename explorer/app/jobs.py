@@ -8,17 +8,21 @@ loading, search and the gate's re-check.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
 from explorer.app.evidence import present
+from explorer.app.spec_text import invariant_text, spec_lines
 from explorer.app.portfolio import AUTO, run_portfolio
 from explorer.engines.base import Claim, Deadline, EngineResult, Options
 from explorer.engines.registry import engine as engine_named
 from explorer.ir import Model, Property
+from explorer.ir.readable import Readable
 from explorer.lang import Spec, load_spec
 from explorer.trust import judge
-from explorer.verdict import Outcome, Verdict
+from explorer.semantics.doom import MAX_STATES, too_many, with_no_return
+from explorer.verdict import Outcome, Proved, Verdict, Violated
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ class Decided:
     outcome: Outcome
     stats: dict[str, Any]
     claim: Claim
+    readable: tuple[Readable, ...] | None = None
+    """An invariant proof's conjuncts as the gate checked them."""
 
 
 def judged(model: Model, prop: Property, result: EngineResult, timeout_s: float | None,
@@ -61,7 +67,7 @@ def judged(model: Model, prop: Property, result: EngineResult, timeout_s: float 
     """``result`` through the trust gate, its evidence made readable."""
     judgement = judge(model, prop, result, timeout_s)
     return Decided(engine, present(model, judgement), _plain({**result.stats, **judgement.stats}),
-                   result.outcome)
+                   result.outcome, judgement.readable)
 
 
 def decide(model: Model, prop: Property, engine: str, options: Options,
@@ -71,7 +77,7 @@ def decide(model: Model, prop: Property, engine: str, options: Options,
     if engine == AUTO:
         name, result, judgement = run_portfolio(model, prop, options, deadline, want_invariant)
         return Decided(name, present(model, judgement),
-                       _plain({**result.stats, **judgement.stats}), result.outcome)
+                       _plain({**result.stats, **judgement.stats}), result.outcome, judgement.readable)
     return judged(model, prop, engine_named(engine)(model, prop, options), deadline.remaining_s(), engine)
 
 
@@ -85,9 +91,44 @@ def run_job(job: Job, progress: Callable[[dict], None] | None = None) -> Verdict
     decided = decide(spec.model, prop, job.engine, options, deadline, job.want_invariant)
     return Verdict(
         spec=job.spec, variant=spec.variant, property=prop.name, kind=prop.kind,
-        outcome=decided.outcome, engine=decided.engine, bound=job.bound,
+        outcome=in_spec_text(job, spec.model,
+                             pointed(spec.model, prop, decided.outcome, deadline, decided.stats),
+                             decided.readable), engine=decided.engine, bound=job.bound,
         time_s=deadline.elapsed(), stats=decided.stats, doc=prop.doc, vacuity=no_sites(prop),
     )
+
+
+NO_RETURN_S = 120.0
+"""At most this long (and within the job's deadline) is spent on a counterexample's point
+of no return (``semantics.doom``); its state budget (``doom.MAX_STATES``, a few seconds)
+is what stops it first on any machine, so a report says the same on every run."""
+
+
+def pointed(model: Model, prop: Property, outcome: Outcome, deadline: Deadline,
+            stats: dict[str, Any]) -> Outcome:
+    """A counterexample with its point of no return; any other outcome as it is (a reach
+    goal's witness has none: reaching the goal is what was asked).  When an exhaustive
+    search already stored more states than the budget, the search is not even started:
+    it explores at least those (the states before the violation's depth are reached
+    without passing a bad state), so it would stop at the budget too."""
+    if not isinstance(outcome, Violated) or prop.kind != "invariant":
+        return outcome
+    if int(stats.get("states") or 0) > MAX_STATES:
+        return Violated(replace(outcome.trace, no_return_note=too_many()))
+    remaining = deadline.remaining_s()
+    seconds = NO_RETURN_S if remaining is None else min(NO_RETURN_S, remaining)
+    return Violated(with_no_return(model, prop, outcome.trace,
+                                   deadline=time.monotonic() + seconds))
+
+
+def in_spec_text(job: Job, model: Model, outcome: Outcome,
+                 readable: tuple[Readable, ...] | None) -> Outcome:
+    """An invariant proof with its conjuncts that are spec text first (``spec_text``)."""
+    if not isinstance(outcome, Proved) or outcome.certificate.kind != "invariant" or not readable:
+        return outcome
+    lines = spec_lines(job.spec, dict(job.params), model, readable)
+    text = invariant_text(model, readable, lines)
+    return replace(outcome, certificate=replace(outcome.certificate, text=text))
 
 
 def no_sites(prop: Property) -> str:

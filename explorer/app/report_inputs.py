@@ -22,11 +22,13 @@ from typing import Iterable, Sequence
 
 from explorer.app.jobs import describe
 from explorer.app.run import CheckedSpec
+from explorer.app.patch import patch_diffs
 from explorer.lang import Spec
 from explorer.ir import StateVar
 from explorer.smt import solver_version
 from explorer.report.files import safe_name
 from explorer.report.formats import DEFAULT_FORMATS, FORMATS, RENDERERS
+from explorer.report.index_html import render_matrix_html
 from explorer.report.markdown import render_matrix
 from explorer.report.inputs import ModelSummary, ReportInput, Reproducibility, StateVariable
 from explorer.verdict import Verdict
@@ -258,6 +260,8 @@ def report_input(spec: Spec, verdicts: Sequence[Verdict], *, base: Spec | None =
         base_spec=display_path(base.path if base is not None else spec.base, timings) if (base or spec.base) else None,
         replaces=_names(spec.replaced) if spec.base else (),
         adds=_names(spec.added) if spec.base else (),
+        patch=tuple((name, _relative_headers(diff, timings))
+                    for name, diff in patch_diffs(spec.path, spec.base, spec.replaced)),
         base_verdicts=tuple(base_verdicts),
         reproducibility=reproducibility(spec.files, command, seed, timings),
         description=description(spec),
@@ -265,6 +269,16 @@ def report_input(spec: Spec, verdicts: Sequence[Verdict], *, base: Spec | None =
         timings=timings,
         notes=tuple(notes),
     )
+
+
+def _relative_headers(diff: str, timings: bool) -> str:
+    """A diff whose ``---``/``+++`` paths are shown as ``display_path`` shows paths."""
+    lines = diff.splitlines()
+    for i, line in enumerate(lines[:2]):
+        mark, _, where = line.partition(" ")
+        path, _, number = where.rpartition(":")
+        lines[i] = f"{mark} {display_path(path, timings)}:{number}"
+    return "\n".join(lines)
 
 
 def find_base(spec: Spec, checked: Iterable[CheckedSpec]) -> CheckedSpec | None:
@@ -294,7 +308,7 @@ def report_files(variants: Sequence[CheckedSpec], *, bases: Sequence[CheckedSpec
                  title: str | None = None) -> dict[str, str]:
     """Every file ``explorer report`` writes, as {file name: text}, in writing order:
     per variant ``<variant>.md`` / ``.html`` / ``.json`` (as ``formats`` asks), then the
-    compare matrix ``matrix`` if given.  ``bases`` are base variants checked only to
+    compare matrix ``matrix`` if given (HTML for a ``.html`` name, else Markdown).  ``bases`` are base variants checked only to
     find flips (no report of their own)."""
     unknown = [f for f in formats if f not in RENDERERS]
     if unknown:
@@ -316,7 +330,8 @@ def report_files(variants: Sequence[CheckedSpec], *, bases: Sequence[CheckedSpec
     if matrix:
         links = {r.variant: tuple(f"{safe_name(r.variant)}.{fmt}" for fmt in formats) for r in inputs}
         name = title or Path(matrix).stem
-        out[Path(matrix).name] = render_matrix(
+        render = render_matrix_html if Path(matrix).suffix.lower() in (".html", ".htm") else render_matrix
+        out[Path(matrix).name] = render(
             inputs, title=name, links=links, command_line=command, timings=timings,
         )
     return out

@@ -23,7 +23,7 @@ def report(
     param: Optional[List[str]] = typer.Option(None, "--param", "-P", help="Override a spec parameter: name=value (repeatable)."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Parallel processes (0: one per core)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", callback=seconds, help="Seconds per property (unknown when exceeded). inf: no limit."),
-    matrix: Optional[str] = typer.Option(None, "--matrix", help="Also write the compare matrix of all variants to this file name in --out (e.g. kvm_fpu.md)."),
+    matrix: Optional[str] = typer.Option(None, "--matrix", help="Also write the compare matrix of all variants to this file name in --out: Markdown (kvm_fpu.md), or an HTML index page for a .html name (index.html)."),
     timings: bool = typer.Option(True, "--timings/--no-timings", help="Put times, dates, absolute paths and the platform in the files; --no-timings gives byte-identical files on every run."),
     vacuity: bool = typer.Option(True, "--vacuity/--no-vacuity", help="Warn about properties that hold vacuously and steps never reached."),
     seed: int = typer.Option(0, "--seed", help="Seed recorded with the results (engines are deterministic)."),

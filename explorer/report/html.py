@@ -12,6 +12,7 @@ from explorer.report.inputs import ReportInput, verdict_class
 from explorer.report.markdown import reproducibility_rows
 from explorer.report.svg import sequence_chart
 from explorer.report.phrases import matrix_cell, state_count, verdict_text
+from explorer.report.text import note_lines, trace_preamble
 from explorer.verdict import Proved, Trace, Unknown, Verdict, Violated
 
 CSS = """
@@ -43,6 +44,9 @@ tr.violation td { background: #fef2f2; }
 .wide { overflow-x: auto; }
 .wide td code { overflow-wrap: anywhere; }
 pre.cert { white-space: pre-wrap; overflow-wrap: anywhere; }
+pre.diff .add { color: #166534; background: #dcfce7; }
+pre.diff .del { color: #991b1b; background: #fee2e2; }
+pre.diff .hunk, pre.diff .meta { color: var(--muted, #6b7280); }
 details { margin: 8px 0 12px; }
 details > summary { cursor: pointer; margin-bottom: 6px; }
 """
@@ -86,6 +90,9 @@ def trace_table_html(trace: Trace, reach: bool = False) -> str:
         if s.violation is not None:
             flag = f'<span class="{"ok" if reach else "fail"}">{_e(mark)} {_e(s.violation)}</span>'
             changes = f"{changes}<br>{flag}" if changes else flag
+        notes = [f'<span class="{"fail" if line.startswith("✗") else "meta"}">{_e(line)}</span>'
+                 for line in note_lines(s)]
+        changes = "<br>".join(x for x in (changes, *notes) if x)
         where = _code(s.location)
         if s.citation:
             where += f'<br><span class="meta mono">// {_e(s.citation)}</span>'
@@ -94,7 +101,8 @@ def trace_table_html(trace: Trace, reach: bool = False) -> str:
         classes.append("violation" if s.violation is not None and not reach else "")
     table = _table(["#", "CPU", "context", "call chain", "statement", "changes", "where"], rows,
                    row_classes=classes)
-    return f'<div class="wide">\n{table}\n</div>'
+    lead = "".join(f"<p class=\"meta\">{_e(line)}</p>\n" for line in trace_preamble(trace))
+    return f'{lead}<div class="wide">\n{table}\n</div>'
 
 
 FOLD_LINES = 12
@@ -141,6 +149,16 @@ def evidence_html(v: Verdict, index: int, settings: str = "") -> str:
     return f"<p>No counterexample up to depth {outcome.bound} (bounded check, not a proof).</p>"
 
 
+def diff_html(diff: str) -> str:
+    """A unified diff as a ``<pre>`` block, added lines green and removed lines red."""
+    def line(text: str) -> str:
+        kind = {"+": "add", "-": "del", "@": "hunk"}.get(text[:1], "")
+        if text.startswith(("+++", "---")):
+            kind = "meta"
+        return f'<span class="{kind}">{_e(text)}</span>' if kind else _e(text)
+    return '<pre class="diff"><code>' + "\n".join(line(t) for t in diff.splitlines()) + "</code></pre>"
+
+
 def render_html(report: ReportInput) -> str:
     """The whole report as one HTML document."""
     title = f"{report.variant}: proof report"
@@ -184,6 +202,10 @@ def render_html(report: ReportInput) -> str:
             out.append(_table(["property", _e(report.base), _e(report.variant)], rows))
         else:
             out.append(f"<p>No verdict differs from {_e(report.base)}.</p>")
+
+    if report.patch:
+        out.append(f"<h2>Patch against {_e(report.base)}</h2>")
+        out += [f"<p>{_code(name + '()')}:</p>\n{diff_html(diff)}" for name, diff in report.patch]
 
     m = report.model
     out.append("<h2>Model</h2>")

@@ -73,6 +73,8 @@ class ReportInput:
     """Functions the variant replaces in its base."""
     adds: tuple[str, ...] = ()
     """Functions the variant adds to its base."""
+    patch: tuple[tuple[str, str], ...] = ()
+    """(function, unified line diff against the base) per replaced function."""
     base_verdicts: tuple[Verdict, ...] = ()
     reproducibility: Reproducibility = Reproducibility()
     description: str = ""

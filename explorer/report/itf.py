@@ -8,7 +8,9 @@ array is ``{"#map": [[key, value], ...]}``.  The top-level ``#meta`` says what t
 (``kind`` ``explorer.trace``, ``version`` 1; schema ``docs/schemas/trace.schema.json``)
 and which verdict it backs (variant, property, ``property_kind``, verdict, engine, bound);
 each state's ``#meta`` carries the step that led to it, its changes as the text trace
-shows them, so that ``explorer show`` prints the trace as ``check`` did.  A violating step that the run stops before
+shows them, where the owners' data went and its notes (cause, point of no return, other
+properties failing; the top-level ``#meta`` has ``start_owners``, ``no_return`` and
+``no_return_note``), so that ``explorer show`` prints the trace as ``check`` did.  A violating step that the run stops before
 (``len(states) == len(steps)``) is recorded in the top-level ``#meta`` as ``violation``.
 """
 
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from explorer.report.files import safe_name, write_atomic
-from explorer.verdict import Trace, TraceStep, Value, Verdict, Violated
+from explorer.verdict import Trace, TraceNote, TraceStep, Value, Verdict, Violated
 
 FORMAT_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 
@@ -78,7 +80,17 @@ def _step_meta(step: TraceStep, index: int) -> dict[str, Any]:
         "location": step.location,
         "citation": step.citation,
         "changes": [{"var": name, "from": old, "to": new} for name, old, new in step.changes],
+        "owners": owners_list(step.owners),
+        "notes": [{"kind": n.kind, "text": n.text, "property": n.property} for n in step.notes],
     }
+
+
+def owners_list(owners) -> list[dict[str, Any]]:
+    return [{"owner": owner, "places": list(places)} for owner, places in owners]
+
+
+def _owners(items: list[dict[str, Any]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((str(o["owner"]), tuple(str(p) for p in o["places"])) for o in items)
 
 
 def trace_itf(
@@ -100,6 +112,10 @@ def trace_itf(
         "source": source,
         "description": description,
         "varTypes": _var_types(trace, variables),
+        "start_owners": owners_list(trace.owners),
+        "no_return": trace.no_return,
+        "no_return_note": trace.no_return_note,
+        "tasks": list(trace.tasks),
     }
     if extra_meta:
         meta.update(extra_meta)
@@ -162,6 +178,9 @@ def _step_from_meta(meta: dict[str, Any], index: int) -> TraceStep:
         location=str(meta["location"]), citation=str(meta["citation"]),
         changes=tuple((c["var"], c["from"], c["to"]) for c in meta["changes"]),
         violation=meta.get("violation"),
+        owners=_owners(meta.get("owners", [])),
+        notes=tuple(TraceNote(str(n["kind"]), str(n["text"]), n.get("property"))
+                    for n in meta.get("notes", [])),
     )
 
 
@@ -180,7 +199,10 @@ def verdict_from_itf(obj: dict[str, Any]) -> tuple[Verdict, str]:
     if isinstance(meta.get("violation"), dict):
         steps.append(_step_from_meta(meta["violation"], len(steps) + 1))
     trace = Trace(elements=(), steps=tuple(steps), states=(), raw_states=(),
-                  actions=tuple(s.action for s in steps))
+                  actions=tuple(s.action for s in steps),
+                  owners=_owners(meta.get("start_owners", [])),
+                  no_return=meta.get("no_return"), no_return_note=str(meta.get("no_return_note", "")),
+                  tasks=tuple(str(t) for t in meta.get("tasks", [])))
     verdict = Verdict(spec=str(meta["source"]), variant=str(meta["variant"]),
                       property=str(meta["property"]), kind=str(meta["property_kind"]),
                       outcome=Violated(trace), engine=str(meta.get("engine", "")),

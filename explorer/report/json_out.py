@@ -3,14 +3,20 @@
 Schema ``docs/schemas/check.schema.json`` (kind ``explorer.check``, version 2), keys
 always present and always in this order::
 
-    {"kind": "explorer.check", "version": 2,
+    {"kind": "explorer.check", "version": 3,
      "results": [{"spec", "variant", "property", "kind", "verdict", "bound", "depth",
-                  "engine", "time_s", "trace", "certificate", "warnings"}],
+                  "engine", "time_s", "trace", "start_owners", "no_return",
+                  "no_return_note", "certificate", "warnings"}],
      "warnings": [{"file", "line", "column", "property", "message", "variants"}]}
 
 ``trace`` is a list of steps ``{"step", "cpu", "context", "chain", "statement",
-"location", "citation", "changes": [{"var", "from", "to"}], "violation"}`` (empty when
-there is no counterexample or witness); the values of ``changes`` are typed as in ITF
+"location", "citation", "changes": [{"var", "from", "to"}], "violation", "owners":
+[{"owner", "places"}], "notes": [{"kind", "text", "property"}]}`` (empty when there is no
+counterexample or witness; ``owners`` and ``notes`` point at the cause, see
+``semantics.causes`` and ``semantics.doom``), with ``start_owners`` (where each owner's data
+is at the start), ``no_return`` (the step after which every run ends in the violation, 0
+for the initial state, null if not computed) and ``no_return_note`` (why not) beside it;
+version 2 had no owners, notes nor point of no return; the values of ``changes`` are typed as in ITF
 (integers as numbers, booleans, enum members as strings; version 1 had strings).
 ``certificate`` is ``{"method", "kind", "text", "k", "checked"}`` for a proof, else null.
 For an unknown verdict the reason is the last entry of its ``warnings``, as ``unknown:
@@ -28,7 +34,7 @@ from explorer.report.phrases import matrix_cell
 from explorer.report.warnings import Warning, grouped
 from explorer.verdict import Proved, Trace, TraceStep, Unknown, Value, Verdict, Violated
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 CHECK_KIND = "explorer.check"
 REPORT_KIND = "explorer.report"
 
@@ -73,7 +79,14 @@ def step_dict(position: int, step: TraceStep, trace: Trace | None = None) -> dic
         "citation": step.citation,
         "changes": typed_changes(trace, position, step),
         "violation": step.violation,
+        "owners": owners_list(step.owners),
+        "notes": [{"kind": n.kind, "text": n.text, "property": n.property} for n in step.notes],
     }
+
+
+def owners_list(owners) -> list[dict[str, Any]]:
+    """``[{"owner", "places"}]``: where each owner's data is."""
+    return [{"owner": owner, "places": list(places)} for owner, places in owners]
 
 
 def trace_list(trace: Trace) -> list[dict[str, Any]]:
@@ -101,6 +114,7 @@ def result_dict(verdict: Verdict, timings: bool = True) -> dict[str, Any]:
     warnings = list(verdict.warnings)
     if isinstance(outcome, Unknown):
         warnings.append(f"unknown: {outcome.reason}")
+    traced = isinstance(outcome, Violated)
     return {
         "spec": verdict.spec,
         "variant": verdict.variant,
@@ -111,7 +125,10 @@ def result_dict(verdict: Verdict, timings: bool = True) -> dict[str, Any]:
         "depth": verdict.depth,
         "engine": verdict.engine,
         "time_s": round(float(verdict.time_s), 3) if timings else None,
-        "trace": trace_list(outcome.trace) if isinstance(outcome, Violated) else [],
+        "trace": trace_list(outcome.trace) if traced else [],
+        "start_owners": owners_list(outcome.trace.owners) if traced else [],
+        "no_return": outcome.trace.no_return if traced else None,
+        "no_return_note": outcome.trace.no_return_note if traced else "",
         "certificate": certificate_dict(verdict),
         "warnings": warnings,
     }
@@ -125,7 +142,7 @@ def warning_dict(warning: Warning) -> dict[str, Any]:
 
 def results_dict(verdicts: Iterable[Verdict], timings: bool = True,
                  notes: Sequence[tuple[str, str]] = (), kind: str = CHECK_KIND) -> dict[str, Any]:
-    """``{"kind": "explorer.check", "version": 2, "results": [...], "warnings": [...]}``;
+    """``{"kind": "explorer.check", "version": 3, "results": [...], "warnings": [...]}``;
     ``notes`` are (variant, text) about a spec as a whole."""
     verdicts = list(verdicts)
     items = [(v.variant, v.property, w) for v in verdicts for w in v.warnings]
@@ -145,9 +162,10 @@ def report_dict(report: "ReportInput") -> dict[str, Any]:
     """A variant's proof report as plain data: the ``results`` of ``results_dict`` (same
     schema) and, under ``report``, what the Markdown and HTML reports show besides::
 
-        {"kind": "explorer.report", "version": 2, "results": [...], "warnings": [...],
+        {"kind": "explorer.report", "version": 3, "results": [...], "warnings": [...],
          "report": {"variant", "spec", "description",
-          "base", "base_spec", "replaces", "adds", "settings", "notes",
+          "base", "base_spec", "replaces", "adds", "patch": [{"function", "diff"}],
+          "settings", "notes",
           "flips": [{"property", "base", "variant"}],
           "model": {"state_variables": [{"name", "sort", "scope"}], "actions", "elements",
                     "parameters": {name: value}, "interleavings"},
@@ -166,6 +184,7 @@ def report_dict(report: "ReportInput") -> dict[str, Any]:
         "base_spec": report.base_spec,
         "replaces": list(report.replaces),
         "adds": list(report.adds),
+        "patch": [{"function": name, "diff": diff} for name, diff in report.patch],
         "settings": report.settings,
         "notes": list(report.notes),
         "flips": [{"property": f.property, "base": matrix_cell(f.base), "variant": matrix_cell(f.variant)}

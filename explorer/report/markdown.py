@@ -8,6 +8,7 @@ from typing import Mapping, Sequence
 
 from explorer.report.inputs import ReportInput
 from explorer.report.phrases import matrix_cell, state_count, verdict_text
+from explorer.report.text import note_lines, trace_preamble
 from explorer.verdict import Proved, Trace, Unknown, Verdict, Violated
 
 
@@ -43,7 +44,8 @@ def _block(text: str, lang: str = "") -> str:
 
 def trace_table(trace: Trace, reach: bool = False) -> str:
     """The counterexample as a Markdown table: step, CPU, context, call chain, statement,
-    changed variables (or the violation), location and citation."""
+    changed variables (or the violation) with what points at the cause (owners, notes),
+    location and citation; where the owners' data starts is listed above it."""
     rows = []
     mark = "★" if reach else "✗"
     for i, s in enumerate(trace.steps):
@@ -51,6 +53,7 @@ def trace_table(trace: Trace, reach: bool = False) -> str:
         if s.violation is not None:
             flag = f"**{mark} {s.violation}**"
             changes = f"{changes}; {flag}" if changes else flag
+        changes = "; ".join(x for x in (changes, *note_lines(s)) if x)
         rows.append([
             f"{i + 1}",
             s.cpu or "-",
@@ -60,7 +63,9 @@ def trace_table(trace: Trace, reach: bool = False) -> str:
             changes,
             " ".join(x for x in (code(s.location), code(f"// {s.citation}") if s.citation else "") if x),
         ])
-    return _table(rows, ["#", "CPU", "context", "call chain", "statement", "changes", "where"])
+    table = _table(rows, ["#", "CPU", "context", "call chain", "statement", "changes", "where"])
+    lead = [f"- {line}" for line in trace_preamble(trace)]
+    return "\n".join([*lead, "", table]) if lead else table
 
 
 FOLD_LINES = 12
@@ -157,6 +162,11 @@ def render_markdown(report: ReportInput) -> str:
             out += [_table(rows, ["property", report.base, report.variant]), ""]
         else:
             out += [f"No verdict differs from {report.base}.", ""]
+
+    if report.patch:
+        out += [f"## Patch against {report.base}", ""]
+        for name, diff in report.patch:
+            out += [f"{code(name + '()')}:", "", _block(diff, "diff"), ""]
 
     m = report.model
     out += ["## Model", ""]

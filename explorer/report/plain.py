@@ -2,7 +2,7 @@
 mail, a commit message or a review comment.
 
 The variant and what it is, the verdict table, the verdicts the variant flips against its
-base, the counterexamples of the properties that fail (call chains cut to fit), the
+base, the patch (a line diff of each replaced function against the base), the counterexamples of the properties that fail (call chains cut to fit), the
 warnings (each once), and the command that reproduces the report; no line is longer
 than ``WIDTH`` columns and nothing is coloured.
 """
@@ -24,6 +24,16 @@ def _wrap(text: str, indent: str = "    ") -> list[str]:
     return textwrap.wrap(text, WIDTH, subsequent_indent=indent, break_on_hyphens=False) or [""]
 
 
+def _diff_rows(row: str) -> list[str]:
+    """A diff line cut into ``WIDTH``-column rows; a continuation row keeps the line's
+    ``+``/``-``/`` `` mark and says it continues (``…``)."""
+    if len(row) <= WIDTH:
+        return [row]
+    mark = row[:1] if row[:1] in "+- " else " "
+    return [row[:WIDTH].rstrip()] + [f"{mark}…{part}".rstrip() for part in
+                            textwrap.wrap(row[WIDTH:], WIDTH - 2, drop_whitespace=False)]
+
+
 def render_text(report: ReportInput) -> str:
     """The report as plain text, every line at most ``WIDTH`` columns."""
     head = f"{report.variant}: {report.description}" if report.description else report.variant
@@ -37,6 +47,9 @@ def render_text(report: ReportInput) -> str:
     if report.flips:
         lines += ["", f"against {report.base}:"]
         lines += [f"  {f.property}: {matrix_cell(f.base)} -> {matrix_cell(f.variant)}" for f in report.flips]
+    for name, diff in report.patch:
+        lines += ["", f"patch of {name}() against {report.base}:"]
+        lines += [part for row in diff.splitlines() for part in _diff_rows(row)]
     traces = traces_text(report.verdicts, report.settings or None, width=WIDTH, traces="violated")
     if traces:
         lines += ["", traces.rstrip("\n")]

@@ -1,11 +1,18 @@
 """A counterexample as an inline SVG sequence chart.
 
-One vertical lane per (CPU, context) pair in order of first appearance, time flowing
-downward, one box per step in its lane labelled with the innermost function and the
-statement, dashed arrows where control moves to another lane (preemption, interrupt,
-return), changed variables to the right, the violating step in red (a reach goal's
-last step in green).  Plain SVG text, no scripts, no external references; ``<title>``
-elements carry the full call chain and location as tooltips.
+One vertical lane per (CPU, context) pair in order of first appearance, then one for
+every task that takes no step (so every task has a lane), time flowing downward, one box
+per step in its lane labelled with the innermost function and the statement, dashed
+arrows where control moves to another lane (preemption, interrupt, return), changed
+variables and what points at the cause (owners, notes) to the right, the violating step
+in red (a reach goal's last step in green).  Plain SVG text, no scripts, no external
+references; ``<title>`` elements carry the full call chain and location as tooltips.
+
+No text is ever cut: text longer than its box or column wraps onto more lines, and a row
+is as tall as its longest cell.  Widths are estimated per character of the monospace font
+(``CHAR_W``; ``SMALL_W`` at the small size); lanes share what the page leaves beside the
+changes column, down to ``MIN_LANE_W`` (past that the chart is wider than the page and
+scrolls).
 """
 
 from __future__ import annotations
@@ -13,15 +20,19 @@ from __future__ import annotations
 import re
 from html import escape
 
+from explorer.report.text import note_lines
 from explorer.verdict import Trace, TraceStep
 
 FONT = "ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', monospace"
 CHAR_W = 7.3  # px per character at FONT_SIZE (DejaVu Sans Mono is 7.22 px at 12 px)
 FONT_SIZE = 12
 SMALL = 11
-ROW_H = 50
-BOX_H = 38
-HEAD_H = 44
+SMALL_W = 6.7  # px per character at SMALL (6.62 px)
+LINE_H = 16
+ROW_GAP = 12
+HEAD_LINE = 16
+MIN_LANE_W = 170
+MAX_LANE_W = 300
 TOP = 10
 NUM_W = 34
 GAP = 16
@@ -37,16 +48,37 @@ GREEN_FILL = "#dcfce7"
 
 
 def lanes(trace: Trace) -> list[tuple[str | None, str]]:
-    """The (CPU, context) pairs of ``trace`` in order of first appearance."""
+    """The (CPU, context) pairs of ``trace`` in order of first appearance, then
+    ``(None, task)`` for every task of the model that takes no step."""
     seen: dict[tuple[str | None, str], None] = {}
     for s in trace.steps:
         seen.setdefault((s.cpu, s.context), None)
+    contexts = {context for _, context in seen}
+    for task in trace.tasks:
+        if task not in contexts:
+            seen.setdefault((None, task), None)
     return list(seen)
 
 
-def _clip(text: str, chars: int) -> str:
-    chars = max(chars, 2)
-    return text if len(text) <= chars else text[: chars - 1] + "…"
+_PIECES = re.compile(r".*?(?:[\s(,.>_]|$)")
+
+
+def wrap(text: str, chars: int) -> list[str]:
+    """``text`` in lines of at most ``chars`` characters, never cut: broken after a space,
+    ``(``, ``,``, ``.`` or ``>`` where it can be (code reads better so), inside a word only
+    where a word alone is longer than a line."""
+    chars = max(chars, 4)
+    lines: list[str] = []
+    for piece in (p for p in _PIECES.findall(text) if p):
+        if lines and len(lines[-1]) + len(piece.rstrip()) <= chars:
+            lines[-1] += piece
+            continue
+        piece = piece.lstrip() if lines else piece
+        while len(piece.rstrip()) > chars:
+            lines.append(piece[:chars])
+            piece = piece[chars:]
+        lines.append(piece)
+    return [line.rstrip() for line in lines if line.strip()] or [""]
 
 
 def _t(text: str) -> str:
@@ -69,19 +101,44 @@ def _step_title(position: int, step: TraceStep) -> str:
     return "\n".join(lines)
 
 
-def _change_lines(step: TraceStep, reach: bool) -> list[tuple[str, bool]]:
-    """At most two lines for the changes column: (text, is the violation flag)."""
-    changes = [f"{n}: {a} → {b}" for n, a, b in step.changes]
+def _change_items(step: TraceStep, reach: bool) -> list[tuple[str, str]]:
+    """The changes column of a step: (text, kind) with kind ``change``, ``flag`` (the
+    violation), ``bad`` (another property failing) or ``note``."""
+    items = [(f"{n}: {a} → {b}", "change") for n, a, b in step.changes]
     if step.violation is not None:
-        flag = ("★ " if reach else "✗ ") + step.violation
-        return ([(", ".join(changes), False)] if changes else []) + [(flag, True)]
-    if len(changes) <= 2:
-        return [(c, False) for c in changes]
-    return [(changes[0], False), (", ".join(changes[1:]), False)]
+        items.append((("★ " if reach else "✗ ") + step.violation, "flag"))
+    for line in note_lines(step):
+        items.append((line, "bad" if line.startswith("✗") else "note"))
+    return items
 
 
 def _id(prefix: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "_", prefix) or "chart"
+
+
+def _layout(trace: Trace, reach: bool):
+    """Each lane's x and width, characters per box line, the changes column's x and its
+    characters per line.  A lane whose task takes no step is as wide as its label; the
+    others share what the page leaves beside the changes column."""
+    lane_list = lanes(trace)
+    stepped = {(s.cpu, s.context) for s in trace.steps}
+    steps = trace.steps
+    idle_w = {l: int(max(len(l[1]), len("(no step)")) * CHAR_W + 28) for l in lane_list if l not in stepped}
+    longest = max([len(s.statement) for s in steps] + [len(s.chain[-1]) + 4 if s.chain else 0 for s in steps])
+    widest_change = max((len(t) for s in steps for t, _ in _change_items(s, reach)), default=0)
+    changes_room = int(min(widest_change, CHANGES_MAX_CHARS) * SMALL_W) + 20
+    busy = max(len(lane_list) - len(idle_w), 1)
+    fit = (PAGE_W - NUM_W - GAP - changes_room - sum(idle_w.values())) // busy
+    lane_w = int(max(MIN_LANE_W, min(MAX_LANE_W, longest * CHAR_W + 40, fit)))
+    box_chars = int((lane_w - 24 - 12) / CHAR_W)  # the box is lane_w - 24 wide, text inset 6
+    xs, widths, x = [], [], NUM_W
+    for lane in lane_list:
+        xs.append(x)
+        widths.append(idle_w.get(lane, lane_w))
+        x += widths[-1]
+    changes_x = x + GAP
+    change_chars = max(CHANGES_MAX_CHARS, int((PAGE_W - changes_x - 20) / SMALL_W))
+    return xs, widths, box_chars, changes_x, change_chars
 
 
 def sequence_chart(trace: Trace, *, chart_id: str = "chart", title: str = "", reach: bool = False) -> str:
@@ -93,23 +150,27 @@ def sequence_chart(trace: Trace, *, chart_id: str = "chart", title: str = "", re
     cid = _id(chart_id)
     lane_list = lanes(trace)
     lane_index = {lane: i for i, lane in enumerate(lane_list)}
-    longest = max(
-        [len(_lane_label(l)) for l in lane_list]
-        + [len(s.statement) for s in steps]
-        + [len(s.chain[-1]) + 4 if s.chain else 0 for s in steps]
-    )
-    lane_w = int(min(max(longest * CHAR_W + 40, 170), 300))
-    box_chars = int((lane_w - 24 - 14) / CHAR_W)  # the box is lane_w - 24 wide, text inset 6
-    widest_change = max((len(t) for s in steps for t, _ in _change_lines(s, reach)), default=0)
-    lanes_x = NUM_W
-    changes_x = lanes_x + lane_w * len(lane_list) + GAP
-    # The changes column may use what the page leaves beside the lanes, never less
-    # than CHANGES_MAX_CHARS.
-    change_chars = max(CHANGES_MAX_CHARS, int((PAGE_W - changes_x - 20) / CHAR_W))
-    changes_w = int(min(widest_change, change_chars) * CHAR_W) + 20
-    width = changes_x + max(changes_w, 60)
-    first_row = TOP + HEAD_H + 14
-    height = first_row + ROW_H * len(steps) + 6
+    stepped = {(s.cpu, s.context) for s in steps}
+    xs, widths, box_chars, changes_x, change_chars = _layout(trace, reach)
+    labels = [wrap(_lane_label(l), int((w - 24) / CHAR_W)) if l in stepped else [l[1], "(no step)"]
+              for l, w in zip(lane_list, widths)]
+    head_box = HEAD_LINE * max(len(l) for l in labels) + 10
+    head_h = head_box + 12
+    # every step's cells, wrapped: the function and the statement in the box, the changes
+    rows = []
+    for step in steps:
+        func = step.chain[-1] + "()" if step.chain else step.context
+        box = [(line, True) for line in wrap(func, box_chars)] + \
+              [(line, False) for line in wrap(step.statement, box_chars)]
+        side = [(line, kind) for text, kind in _change_items(step, reach)
+                for line in wrap(text, change_chars)]
+        rows.append((box, side))
+    heights = [max(len(box) * LINE_H + 6, len(side) * LINE_H) for box, side in rows]
+    widest = max((len(line) for _, side in rows for line, _ in side), default=0)
+    width = int(changes_x + max(widest * SMALL_W + 20, 60))
+    first_row = TOP + head_h + 14
+    tops = [first_row + sum(heights[:i]) + ROW_GAP * i for i in range(len(steps))]
+    height = int(tops[-1] + heights[-1] + 10)
     bad_colour = GREEN if reach else RED
 
     out = [
@@ -129,85 +190,57 @@ def sequence_chart(trace: Trace, *, chart_id: str = "chart", title: str = "", re
 
     # Lane headers and lifelines.
     for i, lane in enumerate(lane_list):
-        colour = LANE_COLOURS[i % len(LANE_COLOURS)]
-        x = lanes_x + i * lane_w
+        colour = LANE_COLOURS[i % len(LANE_COLOURS)] if lane in stepped else GREY
+        x, lane_w = xs[i], widths[i]
         cx = x + lane_w / 2
-        out.append(
-            f'<rect x="{x + 6}" y="{TOP}" width="{lane_w - 12}" height="{HEAD_H - 12}" rx="6" '
-            f'fill="{colour}"/>'
-        )
-        out.append(
-            f'<text x="{cx}" y="{TOP + (HEAD_H - 12) / 2 + 4}" text-anchor="middle" fill="#ffffff" '
-            f'font-weight="bold">{_t(_clip(_lane_label(lane), box_chars))}</text>'
-        )
-        out.append(
-            f'<line x1="{cx}" y1="{TOP + HEAD_H - 12}" x2="{cx}" y2="{height - 4}" stroke="{colour}" '
-            'stroke-opacity="0.35" stroke-width="2" stroke-dasharray="4 4"/>'
-        )
-    out.append(
-        f'<text x="{changes_x}" y="{TOP + (HEAD_H - 12) / 2 + 4}" fill="{GREY}" '
-        f'font-weight="bold">changes</text>'
-    )
+        out.append(f'<rect x="{x + 6}" y="{TOP}" width="{lane_w - 12}" height="{head_box}" rx="6" '
+                   f'fill="{colour}"/>')
+        for j, line in enumerate(labels[i]):
+            out.append(f'<text x="{cx}" y="{TOP + 18 + HEAD_LINE * j}" text-anchor="middle" '
+                       f'fill="#ffffff" font-weight="bold">{_t(line)}</text>')
+        out.append(f'<line x1="{cx}" y1="{TOP + head_box}" x2="{cx}" y2="{height - 4}" stroke="{colour}" '
+                   'stroke-opacity="0.35" stroke-width="2" stroke-dasharray="4 4"/>')
+    out.append(f'<text x="{changes_x}" y="{TOP + 18}" fill="{GREY}" font-weight="bold">changes</text>')
 
     # Connectors between lanes, drawn first so that boxes cover their ends.
-    prev_box: tuple[float, float] | None = None
+    prev: tuple[float, float, int] | None = None
     for pos, step in enumerate(steps):
         lane = lane_index[(step.cpu, step.context)]
-        x = lanes_x + lane * lane_w
-        y = first_row + pos * ROW_H
-        if prev_box is not None:
-            px, py, plane = prev_box
-            if plane != lane:
-                sx = px + (lane_w - 24 if lane > plane else 0) + 12
-                ex = x + (12 if lane > plane else lane_w - 12)
-                sy = py + BOX_H / 2
-                ey = y + BOX_H / 2
-                out.append(
-                    f'<path d="M{sx},{sy} C{(sx + ex) / 2},{sy} {(sx + ex) / 2},{ey} {ex},{ey}" '
-                    f'fill="none" stroke="{GREY}" stroke-width="1.5" stroke-dasharray="5 4" '
-                    f'marker-end="url(#{cid}-arrow)"/>'
-                )
-        prev_box = (x, y, lane)
+        x, y = xs[lane], tops[pos]
+        if prev is not None and prev[2] != lane:
+            px, py, plane = prev
+            sx = px + (widths[plane] - 24 if lane > plane else 0) + 12
+            ex = x + (12 if lane > plane else widths[lane] - 12)
+            sy, ey = py + 19, y + 19
+            out.append(f'<path d="M{sx},{sy} C{(sx + ex) / 2},{sy} {(sx + ex) / 2},{ey} {ex},{ey}" '
+                       f'fill="none" stroke="{GREY}" stroke-width="1.5" stroke-dasharray="5 4" '
+                       f'marker-end="url(#{cid}-arrow)"/>')
+        prev = (x, y, lane)
 
     # Steps.
-    for pos, step in enumerate(steps):
+    tones = {"change": "#111827", "flag": bad_colour, "bad": RED, "note": GREY}
+    for pos, (step, (box, side)) in enumerate(zip(steps, rows)):
         lane = lane_index[(step.cpu, step.context)]
         colour = LANE_COLOURS[lane % len(LANE_COLOURS)]
-        x = lanes_x + lane * lane_w + 12
-        y = first_row + pos * ROW_H
-        w = lane_w - 24
+        x, y = xs[lane] + 12, tops[pos]
+        w, h = widths[lane] - 24, len(box) * LINE_H + 6
         bad = step.violation is not None
         stroke = bad_colour if bad else colour
         fill = (GREEN_FILL if reach else RED_FILL) if bad else "#f8fafc"
-        # The innermost kernel function; a thread's own body (no call) is named by its
-        # context, without the parentheses of a call.
-        func = step.chain[-1] + "()" if step.chain else step.context
         out.append(f'<g class="step{" violation" if bad else ""}">')
         out.append(f"<title>{_t(_step_title(pos + 1, step))}</title>")
-        out.append(
-            f'<text x="{NUM_W - 6}" y="{y + BOX_H / 2 + 4}" text-anchor="end" fill="{GREY}" '
-            f'font-size="{SMALL}">#{pos + 1}</text>'
-        )
-        out.append(
-            f'<rect x="{x}" y="{y}" width="{w}" height="{BOX_H}" rx="4" fill="{fill}" '
-            f'stroke="{stroke}" stroke-width="{2.5 if bad else 1.2}"/>'
-        )
-        out.append(
-            f'<text x="{x + 6}" y="{y + 15}" font-weight="bold" fill="{stroke if bad else "#111827"}">'
-            f"{_t(_clip(func, box_chars))}</text>"
-        )
-        out.append(
-            f'<text x="{x + 6}" y="{y + 31}" fill="{bad_colour if bad else "#374151"}">'
-            f"{_t(_clip(step.statement, box_chars))}</text>"
-        )
-        lines = _change_lines(step, reach)
-        for j, (text, is_flag) in enumerate(lines):
-            weight = ' font-weight="bold"' if is_flag else ""
-            out.append(
-                f'<text x="{changes_x}" y="{y + 15 + 16 * j}" font-size="{SMALL}" '
-                f'fill="{bad_colour if is_flag else "#111827"}"{weight}>'
-                f"{_t(_clip(text, change_chars))}</text>"
-            )
+        out.append(f'<text x="{NUM_W - 6}" y="{y + 15}" text-anchor="end" fill="{GREY}" '
+                   f'font-size="{SMALL}">#{pos + 1}</text>')
+        out.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="4" fill="{fill}" '
+                   f'stroke="{stroke}" stroke-width="{2.5 if bad else 1.2}"/>')
+        for j, (line, is_func) in enumerate(box):
+            tone = (stroke if bad else "#111827") if is_func else (bad_colour if bad else "#374151")
+            weight = ' font-weight="bold"' if is_func else ""
+            out.append(f'<text x="{x + 6}" y="{y + 15 + LINE_H * j}"{weight} fill="{tone}">{_t(line)}</text>')
+        for j, (line, kind) in enumerate(side):
+            weight = ' font-weight="bold"' if kind in ("flag", "bad") else ""
+            out.append(f'<text x="{changes_x}" y="{y + 15 + LINE_H * j}" font-size="{SMALL}" '
+                       f'fill="{tones[kind]}"{weight}>{_t(line)}</text>')
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)

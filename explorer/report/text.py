@@ -46,6 +46,35 @@ def changes_text(step: TraceStep) -> str:
     return ", ".join(f"{name}: {old} → {new}" for name, old, new in step.changes)
 
 
+NOTE_MARKS = {"cause": "cause:", "no_return": "⚑", "also_violated": "✗"}
+"""How each kind of ``TraceNote`` is flagged in text."""
+
+
+def owners_text(owners) -> str:
+    """``qemu in user_fpu, vcpu.fpu; guest nowhere (lost)``."""
+    return "; ".join(f"{owner} in {', '.join(places)}" if places else f"{owner} nowhere (lost)"
+                     for owner, places in owners)
+
+
+def note_lines(step: TraceStep) -> list[str]:
+    """The lines a step carries below its changes: where the owners' data went, then its
+    notes (cause, point of no return, another property failing)."""
+    lines = [f"owners: {owners_text(step.owners)}"] if step.owners else []
+    return lines + [f"{NOTE_MARKS.get(n.kind, '-')} {n.text}" for n in step.notes]
+
+
+def trace_preamble(trace: Trace) -> list[str]:
+    """What the trace says before its first step: where the owners' data starts, and the
+    point of no return when it is the initial state or was not computed."""
+    held = [(owner, places) for owner, places in trace.owners if places]
+    lines = [f"owners at start: {owners_text(held)}"] if held else []
+    if trace.no_return == 0:
+        lines.append("⚑ point of no return: from the initial state every run ends in the violation")
+    elif trace.no_return is None and trace.no_return_note:
+        lines.append(f"⚑ point of no return {trace.no_return_note}")
+    return lines
+
+
 def step_number(position: int) -> str:
     return f"#{position}"
 
@@ -162,6 +191,13 @@ def trace_lines(
             tone = RED if not reach else BOLD
             rows = [row.replace(flag, tone + flag + RESET) for row in rows]
         lines.extend(rows)
+        indent = len(head) if statement_indent else w_lead
+        for note in note_lines(step):
+            parts = textwrap.wrap(note, max(20, width - indent), subsequent_indent="  ",
+                                  break_on_hyphens=False) if width is not None else [note]
+            if color and note.startswith(NOTE_MARKS["also_violated"]):
+                parts = [RED + part + RESET for part in parts]
+            lines.extend(" " * indent + part for part in parts)
         if show_location:
             where = location_text(step)
             if where:
@@ -207,6 +243,10 @@ def trace_text(
     heads = textwrap.wrap(header, width, subsequent_indent="    ") if width else [header]
     if color:
         heads = [BOLD + h + RESET for h in heads]
+    lead = " " * 4
+    heads += [lead + part for line in trace_preamble(outcome.trace)
+              for part in (textwrap.wrap(line, width - len(lead), subsequent_indent="  ",
+                                         break_on_hyphens=False) if width else [line])]
     body = trace_lines(
         outcome.trace,
         reach=verdict.kind == "reach",

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from explorer.ir import Action, BoolSort, EnumSort, Model, Property, Sort
+from explorer.semantics.causes import annotate
 from explorer.semantics.reference import (
     EvaluationError, State, apply, enabled, evaluate, index_sort, is_bad,
 )
@@ -91,7 +92,8 @@ def replay(model: Model, prop: Property, init: State, actions: Sequence[str]) ->
     of ``prop.sites`` whose ``when`` holds: that step is not applied, it carries the
     site's message as its violation, and its action is the last of ``Trace.actions``.
     Otherwise the last step (if any) carries ``prop.text or prop.name`` as its violation.
-    Steps are numbered from 1.
+    Steps are numbered from 1.  The trace carries what points at the cause
+    (``semantics.causes``: owners, the violation's cause, other invariants failing).
     """
     init = tuple(int(v) for v in init)
     choices = model.initial_choices()
@@ -146,13 +148,22 @@ def replay(model: Model, prop: Property, init: State, actions: Sequence[str]) ->
                 )
     except EvaluationError as error:
         raise ReplayError(f"evaluation failed: {error}") from error
-    return Trace(
+    return annotate(model, prop, Trace(
         elements=trace_elements(model),
         steps=tuple(steps),
         states=tuple(display_state(model, s) for s in states),
         raw_states=tuple(states),
         actions=tuple(names),
-    )
+        tasks=tasks(model),
+    ))
+
+
+def tasks(model: Model) -> tuple[str, ...]:
+    """The model's tasks: the index of its per-task (``field``) variables."""
+    for variable in model.variables:
+        if variable.style == "field" and variable.index is not None:
+            return tuple(variable.index.show(v) for v in variable.index.values())
+    return ()
 
 
 def _replace_violation(step: TraceStep, violation: str) -> TraceStep:

@@ -1,4 +1,4 @@
-"""``--json`` output: kind explorer.check, schema version 2, deterministic key order."""
+"""``--json`` output: kind explorer.check, schema version 3, deterministic key order."""
 
 import json
 
@@ -7,15 +7,16 @@ from support.report_fixtures import ALL_V415, HOLDS, PROVED_KIND, PROVED_PDR, RE
 from explorer.report.json_out import result_dict, results_dict, results_json
 
 RESULT_KEYS = ["spec", "variant", "property", "kind", "verdict", "bound", "depth", "engine",
-               "time_s", "trace", "certificate", "warnings"]
+               "time_s", "trace", "start_owners", "no_return", "no_return_note", "certificate",
+               "warnings"]
 STEP_KEYS = ["step", "cpu", "context", "chain", "statement", "location", "citation", "changes",
-             "violation"]
+             "violation", "owners", "notes"]
 
 
 def test_top_level_and_key_order():
     d = results_dict(ALL_V415)
     assert list(d) == ["kind", "version", "results", "warnings"]
-    assert d["kind"] == "explorer.check" and d["version"] == 2
+    assert d["kind"] == "explorer.check" and d["version"] == 3
     assert [r["property"] for r in d["results"]] == [v.property for v in ALL_V415]
     for r in d["results"]:
         assert list(r) == RESULT_KEYS
@@ -56,5 +57,5 @@ def test_text_round_trips_and_is_deterministic():
     assert text.endswith("\n") and "→" not in text  # changes are structured, not arrows
     assert json.loads(text) == results_dict(ALL_V415)
     assert text == results_json(ALL_V415)
-    assert json.loads(results_json([], indent=None)) == {"kind": "explorer.check", "version": 2,
+    assert json.loads(results_json([], indent=None)) == {"kind": "explorer.check", "version": 3,
                                                        "results": [], "warnings": []}

@@ -211,18 +211,19 @@ CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") i
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install -y chromium)")
-def test_html_renders_in_headless_chromium(tmp_path):
+@pytest.mark.parametrize("height", [600, 900, 1600])
+def test_html_renders_in_headless_chromium(tmp_path, height):
     (page,) = write_report(report_input(), tmp_path, ("html",))
     png = tmp_path / "shot.png"
     cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={png}", "--window-size=1200,900",
+           f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={png}", f"--window-size=1200,{height}",
            page.resolve().as_uri()]
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     if os.environ.get("EXPLORER_KEEP_SCREENSHOT"):
         shutil.copy(png, os.environ["EXPLORER_KEEP_SCREENSHOT"])
     w, h, bpp, rows = png_pixels(png.read_bytes())
-    assert (w, h) == (1200, 900)
+    assert (w, h) == (1200, height)
     colours = set()
     reds = blues = 0
     for row in rows[::3]:
