@@ -11,6 +11,8 @@ from explorer.lang import ast
 from explorer.lang.errors import SpecError
 from explorer.lang.limits import MAX_ENUMERATED, MAX_SORT_SIZE
 from explorer.lang.expressions import Expressions
+from explorer.lang.nulls import NullChecks
+from explorer.lang.printer import expr_text
 from explorer.lang.values import (
     Bindings, ByName, Ground, Place, Value, VarInfo, Writes, _NoneValue, option_of,
 )
@@ -36,6 +38,8 @@ class Scope(Expressions):
         """The task each CPU runs first."""
         self.at_predicate: Callable[[int, str, ast.Span], ir.Expr] | None = None
         self.running_predicate: Callable[[int], ir.Expr] | None = None
+        self.nulls: NullChecks | None = None
+        """Where the step being lowered dereferences ``E?`` pointers (``nulls``)."""
 
     # ------------------------------------------------------------------ names and sorts
 
@@ -62,8 +66,11 @@ class Scope(Expressions):
             return IntSort(lo, hi)
         if isinstance(ref, ast.OptionSort):
             base = self.sorts.get(ref.name)
-            if not isinstance(base, EnumSort) or ref.name not in ("Task", "Cpu"):
-                raise SpecError(f"{ref.name}? is not a sort; only Task? and Cpu? may be none", ref.span)
+            if not isinstance(base, EnumSort) or ref.name in self.versions:
+                known = ", ".join(sorted(n for n, s in self.sorts.items()
+                                         if isinstance(s, EnumSort) and n not in self.versions))
+                raise SpecError(f"{ref.name}? is not a sort: only an enum without versions, Task or Cpu "
+                                f"may be none (one of: {known})", ref.span)
             return option_of(base)
         found = self.sorts.get(ref.name)
         if found is None:
@@ -106,6 +113,26 @@ class Scope(Expressions):
                 result = ir.ite(ir.eq(value, ir.Const(source, member)), ir.Const(target, member + 1), result)
             return result
         raise SpecError(f"expected a value of {target.name}, found one of {source.name}", span)
+
+    def deref(self, value: Value, target: Sort, expr: ast.Expr, bindings: Bindings) -> ir.Expr:
+        """``value`` (the value of ``expr``) where a ``target`` is needed: an ``E?`` pointer is
+        dereferenced there, and the step that finds it ``none`` violates ``null_deref``
+        (its value is then that of ``E``'s first member, which no successor ever sees)."""
+        if isinstance(value, _NoneValue) or not (isinstance(target, EnumSort) and value.sort == option_of(target)):
+            return self.coerce(value, target, expr.span)
+        is_none = ir.eq(value, ir.Const(value.sort, 0))
+        pointer = expr_text(expr, bindings)
+        if self.nulls is not None:
+            self.nulls.add(is_none, pointer)
+        elif is_none != ir.FALSE:
+            raise SpecError(f"{pointer} is a {value.sort.name}, which may be none here: only code (a step) "
+                            f"and properties may dereference it", expr.span)
+        if isinstance(value, ir.Const):
+            return ir.Const(target, max(value.value - 1, 0))
+        result: ir.Expr = ir.Const(target, 0)
+        for member in range(target.size - 1, 0, -1):
+            result = ir.ite(ir.eq(value, ir.Const(value.sort, member + 1)), ir.Const(target, member), result)
+        return result
 
     def unify(self, left: Value, right: Value, span: ast.Span) -> tuple[ir.Expr, ir.Expr]:
         """Both sides of a comparison in one sort."""
@@ -159,7 +186,7 @@ class Scope(Expressions):
             info = self.vars.get(expr.name)
             if info is None or info.scope != "task":
                 raise SpecError(f"{expr.name} is not a per-task variable", expr.span)
-            task = self.coerce(self.lower(expr.base, bindings, ground, writes), self.task_sort, expr.base.span)
+            task = self.deref(self.lower(expr.base, bindings, ground, writes), self.task_sort, expr.base, bindings)
             return Place(info.var, task)
         if isinstance(expr, ast.Index):
             base = expr.base
@@ -169,7 +196,7 @@ class Scope(Expressions):
             index_sort = info.var.index
             if index_sort is None:
                 raise SpecError(f"{base.name} is not an array", expr.span)
-            index = self.coerce(self.lower(expr.index, bindings, ground, writes), index_sort, expr.index.span)
+            index = self.deref(self.lower(expr.index, bindings, ground, writes), index_sort, expr.index, bindings)
             self._within(index, index_sort, expr.index.span, base.name)
             return Place(info.var, index)
         raise SpecError("expected a variable, an array element or a task's field here", expr.span)
