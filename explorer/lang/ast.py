@@ -171,6 +171,16 @@ class Assert:
 
 
 @dataclass(frozen=True)
+class Let:
+    """``let name = value``: a C local, captured at this step and read later in the call."""
+
+    name: str
+    sort: SortRef | None
+    value: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
 class Assume:
     cond: Expr
     span: Span
@@ -245,7 +255,7 @@ class Labelled:
     span: Span
 
 
-Stmt = Union[Assign, Assert, Assume, Skip, Return, Break, Continue, CallStmt, If, While, Either, Atomic, User, Labelled]
+Stmt = Union[Assign, Assert, Let, Assume, Skip, Return, Break, Continue, CallStmt, If, While, Either, Atomic, User, Labelled]
 
 # ----------------------------------------------------------------------------- declarations
 

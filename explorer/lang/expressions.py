@@ -18,7 +18,7 @@ from explorer.ir import EnumSort, IntSort
 from explorer.lang import ast
 from explorer.lang.errors import SpecError
 from explorer.lang.limits import MAX_DEF_DEPTH, MAX_DEF_EXPANSIONS
-from explorer.lang.values import NONE, Bindings, ByName, Ground, Value, Writes, _NoneValue
+from explorer.lang.values import NONE, Bindings, ByName, Ground, Local, Value, Writes, _NoneValue
 
 
 class Expressions:
@@ -66,6 +66,9 @@ class Expressions:
         bound = bindings.get(name)
         if isinstance(bound, ir.Const):
             return bound
+        if isinstance(bound, Local):
+            assert self.local_place is not None  # type: ignore[attr-defined]  # Scope's
+            return self.read(self.local_place(bound, ground), writes)
         if isinstance(bound, ByName):
             value = self.lower(bound.expr, bound.bindings, ground, writes)
             return value if bound.sort is None else self.deref(value, bound.sort, bound.expr, bound.bindings)
@@ -86,6 +89,7 @@ class Expressions:
             return self.params[name]
         if name in self.vars:
             return self.read(self.place(expr, bindings, ground, writes), writes)
+        self.out_of_scope(expr)
         raise SpecError(f"unknown name {name}", expr.span)
 
     def _field(self, expr: ast.Field, bindings, ground, writes) -> Value:

@@ -248,6 +248,9 @@ class _ToAst(Transformer):
     def assert_stmt(self, meta, prop, cond):
         return ast.Assert(None if prop is None else str(prop), cond, self.span(meta))
 
+    def let_stmt(self, meta, name, sort, value):
+        return ast.Let(str(name), sort, value, self.span(meta))
+
     def assume_stmt(self, meta, cond):
         return ast.Assume(cond, self.span(meta))
 

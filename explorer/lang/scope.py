@@ -14,7 +14,7 @@ from explorer.lang.expressions import Expressions
 from explorer.lang.nulls import NullChecks
 from explorer.lang.printer import expr_text
 from explorer.lang.values import (
-    Bindings, ByName, Ground, Place, Value, VarInfo, Writes, _NoneValue, option_of,
+    Bindings, ByName, Ground, Local, Place, Value, VarInfo, Writes, _NoneValue, option_of,
 )
 
 
@@ -38,6 +38,10 @@ class Scope(Expressions):
         """The task each CPU runs first."""
         self.at_predicate: Callable[[int, str, ast.Span], ir.Expr] | None = None
         self.running_predicate: Callable[[int], ir.Expr] | None = None
+        self.local_place: Callable[[Local, Ground], Place] | None = None
+        """The state of a ``let`` local in a grounding (``lower.locals``)."""
+        self.declared_locals: dict[str, tuple[str, ast.Span]] = {}
+        """Every ``let`` name, with its function and place: for messages out of its scope."""
         self.nulls: NullChecks | None = None
         """Where the step being lowered dereferences ``E?`` pointers (``nulls``)."""
 
@@ -170,10 +174,13 @@ class Scope(Expressions):
                 if not bound.by_ref:
                     raise SpecError(f"{expr.name} is a value parameter; declare it `{expr.name}: &Sort` to assign it", expr.span)
                 return self.place(bound.expr, bound.bindings, ground, writes)
+            if isinstance(bound, Local):
+                raise SpecError(f"{expr.name} is a local (let): it cannot be assigned; a new let names a new value", expr.span)
             if bound is not None:
                 raise SpecError(f"{expr.name} is not assignable", expr.span)
             info = self.vars.get(expr.name)
             if info is None:
+                self.out_of_scope(expr)
                 raise SpecError(f"{expr.name} is not a variable", expr.span)
             if info.scope == "percpu":
                 return Place(info.var, ir.Const(self.cpu_sort, self.this_cpu(expr.span, ground, expr.name)))
@@ -212,6 +219,13 @@ class Scope(Expressions):
             shown = "an unknown range" if known is None else f"{known[0]}..{known[1]}"
             raise SpecError(f"this index of {name} may take values in {shown}, outside its index "
                             f"sort {sort.name}: index it with a variable or constant of that sort", span)
+
+    def out_of_scope(self, expr: ast.Name) -> None:
+        """A name that is a ``let`` local elsewhere: used before its let, or outside its block."""
+        if expr.name in self.declared_locals:
+            function, span = self.declared_locals[expr.name]
+            raise SpecError(f"{expr.name} is a local of {function} (let at {span.file}:{span.line}:{span.column}), "
+                            "not in scope here: a local is read after its let, in its block", expr.span)
 
     def may_run(self, task: int, cpu: int) -> bool:
         """Task ``task`` may ever run on ``cpu``: a pinned task on its CPU only, the others

@@ -139,11 +139,6 @@ class Actions:
         at = line.find("//", span.column - 1)
         return line[at + 2:].strip() if at >= 0 else ""
 
-    def _finishes(self, graph: Graph, location: int) -> bool:
-        """From here the code ends with no further step and no condition."""
-        paths = graph.paths(location)
-        return len(paths) == 1 and paths[0].end == graph.end and not paths[0].decisions
-
     # ------------------------------------------------------------------ threads
 
     def _thread_actions(self, task: int, name: str, cpu: int) -> None:
@@ -163,7 +158,7 @@ class Actions:
                     self._schedule_actions(task, name, cpu, graph, path, at, ground)
                     continue
                 effect = self.steps.effect(graph, path, ground)
-                target = graph.end if self._finishes(graph, effect.next) else effect.next
+                target = graph.end if self.steps.finishes(graph, effect.next) else effect.next
                 updates = effect.updates + [self.rt.set(pc, None, self.rt.pc_loc[name][target])]
                 statement = None if node.kind == "step" else "(thread exits)"
                 self._add(ir.and_(at, effect.guard), updates, graph, path.end, ground, name, path, statement, effect)
@@ -178,7 +173,7 @@ class Actions:
         if self.sched is None:
             raise SpecError("schedule() needs fn context_switch(prev, next)", graph.nodes[path.end].span)
         effect = self.steps.effect(graph, path, ground)
-        after = [self.rt.set(f"{name}.pc", None, self.rt.pc_loc[name][effect.next])]
+        after = effect.updates + [self.rt.set(f"{name}.pc", None, self.rt.pc_loc[name][effect.next])]
         guard = ir.and_(at, effect.guard)
         others = [t for t in range(len(self.tasks)) if t != task]
         for nxt in others:
@@ -205,7 +200,7 @@ class Actions:
 
     def _sched_continue(self, cpu: int, nxt: int, location: int) -> list[ir.Update]:
         graph = self.sched
-        if location == graph.end or self._finishes(graph, location):
+        if location == graph.end or self.steps.finishes(graph, location):
             return ([self.rt.set("current", cpu, nxt)] + self.rt.set_mode(cpu, "task")
                     + [self.rt.set("sched_pc", cpu, 0), self.rt.set("sched_prev", cpu, 0), self.rt.set("sched_next", cpu, 0)])
         return [self.rt.set("sched_pc", cpu, self.rt.sched_loc[location])]
@@ -256,7 +251,7 @@ class Actions:
 
     def _irq_continue(self, decl: ast.HandlerDecl, cpu: int, location: int) -> list[ir.Update]:
         graph = self.handler_graphs[decl.name]
-        if location == graph.end or self._finishes(graph, location):
+        if location == graph.end or self.steps.finishes(graph, location):
             return self.rt.set_mode(cpu, "task") + [self.rt.set("irq_pc", cpu, 0)]
         return [self.rt.set("irq_pc", cpu, self.rt.irq_loc[(decl.name, location)])]
 

@@ -19,7 +19,7 @@ from explorer.lang.lower.runtime import Runtime
 from explorer.lang.nulls import NullChecks
 from explorer.lang.printer import expr_text
 from explorer.lang.scope import Scope
-from explorer.lang.values import Bindings, Ground, Writes
+from explorer.lang.values import Bindings, Ground, Place, Writes
 
 
 @dataclass
@@ -54,6 +54,7 @@ class Steps:
         finally:
             self.scope.nulls = None
         effect.nulls = nulls.checks
+        self._clear(graph, path, effect, ground)
         return effect
 
     def _path_effect(self, graph: Graph, path: Path, ground: Ground, nulls: NullChecks) -> Effect:
@@ -77,9 +78,44 @@ class Steps:
             return effect
         writes = Writes()
         with nulls.guarded(effect.guard):
-            self._execute(end.stmt, end.bindings, ground, writes, effect, graph, end.stack)
+            if isinstance(end.stmt, ast.Let):  # the local's own step: capture its value
+                assert self.scope.local_place is not None
+                place = self.scope.local_place(end.live[-1], ground)
+                self._assign(place, end.stmt.value, end.bindings, ground, writes, effect)
+            else:
+                self._execute(end.stmt, end.bindings, ground, writes, effect, graph, end.stack)
         effect.updates = [ir.Update(p.var.name, p.index, v) for p, v in writes.log]
         return effect
+
+    def _clear(self, graph: Graph, path: Path, effect: Effect, ground: Ground) -> None:
+        """The locals whose scope this path leaves get their sort's first value back."""
+        start, end = graph.nodes[path.start], graph.nodes[path.end]
+        target = graph.end if self.finishes(graph, effect.next) else effect.next
+        keep = {local.key for local in graph.nodes[target].live}
+        gone = {local.key: local for local in start.live + end.live if local.key not in keep}
+        if not gone:
+            return
+        assert self.scope.local_place is not None
+        for local in gone.values():
+            place = self.scope.local_place(local, ground)
+            default = ir.Const(place.var.sort, next(iter(place.var.sort.values())))
+            effect.updates = [u for u in effect.updates if not (u.var == place.var.name and u.index == place.index)]
+            effect.updates.append(ir.Update(place.var.name, place.index, default))
+
+    def finishes(self, graph: Graph, location: int) -> bool:
+        """From here the code ends with no further step and no condition."""
+        paths = graph.paths(location)
+        return len(paths) == 1 and paths[0].end == graph.end and not paths[0].decisions
+
+    def _assign(self, place: Place, expr: ast.Expr, bindings: Bindings, ground: Ground, writes: Writes,
+                effect: Effect) -> None:
+        scope = self.scope
+        value = scope.deref(scope.lower(expr, bindings, ground, writes), place.var.sort, expr, bindings)
+        sort = place.var.sort
+        if isinstance(sort, IntSort) and not (sort.lo <= value.sort.lo and value.sort.hi <= sort.hi):
+            effect.range_ok = ir.and_(effect.range_ok, ir.le(ir.Const(sort, sort.lo), value),
+                                      ir.le(value, ir.Const(sort, sort.hi)))
+        writes.log.append((place, value))
 
     def _execute(self, stmt: ast.Stmt, bindings: Bindings, ground: Ground, writes: Writes,
                  effect: Effect, graph: Graph, stack: tuple[Frame, ...]) -> None:
@@ -87,13 +123,7 @@ class Steps:
         if isinstance(stmt, ast.Assign) and is_switch(stmt, bindings):
             raise SpecError("write `current = next` as a step of its own (not inside atomic)", stmt.span)
         if isinstance(stmt, ast.Assign):
-            place = scope.place(stmt.target, bindings, ground, writes)
-            value = scope.deref(scope.lower(stmt.value, bindings, ground, writes), place.var.sort, stmt.value, bindings)
-            sort = place.var.sort
-            if isinstance(sort, IntSort) and not (sort.lo <= value.sort.lo and value.sort.hi <= sort.hi):
-                effect.range_ok = ir.and_(effect.range_ok, ir.le(ir.Const(sort, sort.lo), value),
-                                          ir.le(value, ir.Const(sort, sort.hi)))
-            writes.log.append((place, value))
+            self._assign(scope.place(stmt.target, bindings, ground, writes), stmt.value, bindings, ground, writes, effect)
         elif isinstance(stmt, ast.Assert):
             prop = stmt.property or "assert"
             if prop not in self._declared_properties():
