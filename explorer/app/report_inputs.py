@@ -258,6 +258,7 @@ def report_input(spec: Spec, verdicts: Sequence[Verdict], *, base: Spec | None =
         base_spec=display_path(base.path if base is not None else spec.base, timings) if (base or spec.base) else None,
         replaces=_names(spec.replaced) if spec.base else (),
         adds=_names(spec.added) if spec.base else (),
+        removes=_names(spec.removed) if spec.base else (),
         base_verdicts=tuple(base_verdicts),
         reproducibility=reproducibility(spec.files, command, seed, timings),
         description=description(spec),

@@ -273,6 +273,22 @@ class Extends:
 
 
 @dataclass(frozen=True)
+class Remove:
+    """``remove var user_fpu``: a variant deletes a declaration of its base (a patch that
+    deletes a field or a function)."""
+
+    kind: str
+    name: str
+    span: Span
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The ``decl_key`` of the declaration it removes."""
+        kind = {"reach": "property", "softirq": "handler", "hardirq": "handler"}.get(self.kind, self.kind)
+        return (kind, self.name)
+
+
+@dataclass(frozen=True)
 class EnumDecl:
     """``versions`` > 1 makes each member a family ``m@0 … m@(versions-1)``: data tags that
     say which copy of an owner's data a buffer holds, so a stale restore can be caught."""
@@ -400,14 +416,14 @@ class ReachDecl:
 
 
 Decl = Union[
-    Include, Extends, EnumDecl, ParamDecl, VarDecl, FnDecl, DefDecl, ThreadDecl,
+    Include, Extends, Remove, EnumDecl, ParamDecl, VarDecl, FnDecl, DefDecl, ThreadDecl,
     HandlerDecl, PreemptDecl, InterruptDecl, PropertyDecl, ReachDecl,
 ]
 
 
 def decl_key(decl: Decl) -> tuple[str, str] | None:
     """The name under which a declaration can be replaced by a variant (None: not named)."""
-    if isinstance(decl, (Include, Extends)):
+    if isinstance(decl, (Include, Extends, Remove)):
         return None
     if isinstance(decl, PreemptDecl):
         return ("preempt", "preempt")

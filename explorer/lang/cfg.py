@@ -312,6 +312,7 @@ def inline_call(scope: Scope, call: ast.CallStmt, stack: tuple[Frame, ...], bind
     if decl is None:
         if call.name in scope.defs:
             raise SpecError(f"{call.name} is a def (an expression), not code", call.span)
+        scope.still_used(call.name, call.span)
         raise SpecError(f"unknown function {call.name}", call.span)
     if any(frame.name == call.name and not frame.is_label for frame in stack):
         raise SpecError(f"recursive call of {call.name} (functions are inlined)", call.span)

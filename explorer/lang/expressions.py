@@ -215,6 +215,7 @@ class Expressions:
         if decl is None:
             if name in self.fns:
                 raise SpecError(f"{name} is a fn (code), not a def: call it as a statement", expr.span)
+            self.still_used(name, expr.span)  # type: ignore[attr-defined]  # Scope's
             raise SpecError(f"unknown function {name}", expr.span)
         self._arity(expr, len(decl.params))
         inner: dict = {}

@@ -127,6 +127,12 @@ class _ToAst(Transformer):
     def include(self, meta, path):
         return ast.Include(_strip(path), self.span(meta))
 
+    def remove_decl(self, meta, kind, name):
+        return ast.Remove(kind, str(name), self.span(meta))
+
+    def remove_kind(self, meta, token):
+        return str(token)
+
     def extends(self, meta, path):
         return ast.Extends(_strip(path), self.span(meta))
 

@@ -42,6 +42,8 @@ class Scope(Expressions):
         """The state of a ``let`` local in a grounding (``lower.locals``)."""
         self.declared_locals: dict[str, tuple[str, ast.Span]] = {}
         """Every ``let`` name, with its function and place: for messages out of its scope."""
+        self.removed: dict[str, ast.Remove] = {}
+        """What the variant removes from its base, to name a use that is left."""
         self.nulls: NullChecks | None = None
         """Where the step being lowered dereferences ``E?`` pointers (``nulls``)."""
 
@@ -70,6 +72,8 @@ class Scope(Expressions):
             return IntSort(lo, hi)
         if isinstance(ref, ast.OptionSort):
             base = self.sorts.get(ref.name)
+            if base is None:
+                self.still_used(ref.name, ref.span)
             if not isinstance(base, EnumSort) or ref.name in self.versions:
                 known = ", ".join(sorted(n for n, s in self.sorts.items()
                                          if isinstance(s, EnumSort) and n not in self.versions))
@@ -78,6 +82,7 @@ class Scope(Expressions):
             return option_of(base)
         found = self.sorts.get(ref.name)
         if found is None:
+            self.still_used(ref.name, ref.span)
             known = ", ".join(sorted(self.sorts)) or "none"
             raise SpecError(f"unknown sort {ref.name}; expected bool, lo..hi or one of: {known}", ref.span)
         return found
@@ -191,12 +196,16 @@ class Scope(Expressions):
             return Place(info.var, None)
         if isinstance(expr, ast.Field):
             info = self.vars.get(expr.name)
+            if info is None:
+                self.still_used(expr.name, expr.span)
             if info is None or info.scope != "task":
                 raise SpecError(f"{expr.name} is not a per-task variable", expr.span)
             task = self.deref(self.lower(expr.base, bindings, ground, writes), self.task_sort, expr.base, bindings)
             return Place(info.var, task)
         if isinstance(expr, ast.Index):
             base = expr.base
+            if isinstance(base, ast.Name) and base.name not in self.vars:
+                self.still_used(base.name, base.span)
             if not isinstance(base, ast.Name) or base.name not in self.vars:
                 raise SpecError("only a variable can be indexed", expr.span)
             info = self.vars[base.name]
@@ -220,8 +229,16 @@ class Scope(Expressions):
             raise SpecError(f"this index of {name} may take values in {shown}, outside its index "
                             f"sort {sort.name}: index it with a variable or constant of that sort", span)
 
+    def still_used(self, name: str, span: ast.Span) -> None:
+        """A use of a declaration the variant removes: the error names the use."""
+        remove = self.removed.get(name)
+        if remove is not None:
+            raise SpecError(f"{name} is still used here, but the variant removes it (remove {remove.kind} "
+                            f"{name} at {remove.span})", span)
+
     def out_of_scope(self, expr: ast.Name) -> None:
         """A name that is a ``let`` local elsewhere: used before its let, or outside its block."""
+        self.still_used(expr.name, expr.span)
         if expr.name in self.declared_locals:
             function, span = self.declared_locals[expr.name]
             raise SpecError(f"{expr.name} is a local of {function} (let at {span.file}:{span.line}:{span.column}), "

@@ -73,6 +73,8 @@ class ReportInput:
     """Functions the variant replaces in its base."""
     adds: tuple[str, ...] = ()
     """Functions the variant adds to its base."""
+    removes: tuple[str, ...] = ()
+    """Declarations of the base the variant removes (``remove var user_fpu``)."""
     base_verdicts: tuple[Verdict, ...] = ()
     reproducibility: Reproducibility = Reproducibility()
     description: str = ""

@@ -147,7 +147,7 @@ def report_dict(report: "ReportInput") -> dict[str, Any]:
 
         {"kind": "explorer.report", "version": 2, "results": [...], "warnings": [...],
          "report": {"variant", "spec", "description",
-          "base", "base_spec", "replaces", "adds", "settings", "notes",
+          "base", "base_spec", "replaces", "adds", "removes", "settings", "notes",
           "flips": [{"property", "base", "variant"}],
           "model": {"state_variables": [{"name", "sort", "scope"}], "actions", "elements",
                     "parameters": {name: value}, "interleavings"},
@@ -166,6 +166,7 @@ def report_dict(report: "ReportInput") -> dict[str, Any]:
         "base_spec": report.base_spec,
         "replaces": list(report.replaces),
         "adds": list(report.adds),
+        "removes": list(report.removes),
         "settings": report.settings,
         "notes": list(report.notes),
         "flips": [{"property": f.property, "base": matrix_cell(f.base), "variant": matrix_cell(f.variant)}

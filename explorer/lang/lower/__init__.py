@@ -48,6 +48,7 @@ class Lowerer:
         self.program = program
         self.overrides = overrides
         self.scope = Scope()
+        self.scope.removed = {remove.name: remove for remove in program.removed}
         self.decls = program.decls
         self.tasks: list[tuple[str, ast.ThreadDecl]] = []
         self.graphs: dict[str, Graph] = {}

@@ -69,6 +69,7 @@ class Properties:
     def _event_sites(self, event: ast.Event, kind: str) -> list[ir.StepSite]:
         decl = self.scope.fns.get(event.function)
         if decl is None:
+            self.scope.still_used(event.function, event.span)
             raise SpecError(f"unknown function {event.function}", event.span)
         if len(event.binders) > len(decl.params):
             raise SpecError(f"{event.function} has {len(decl.params)} parameter(s), the event names {len(event.binders)}", event.span)

@@ -127,6 +127,7 @@ class Steps:
         elif isinstance(stmt, ast.Assert):
             prop = stmt.property or "assert"
             if prop not in self._declared_properties():
+                self.scope.still_used(prop, stmt.span)
                 raise SpecError(f"assert names property {prop}, which is not declared (property {prop} \"…\")", stmt.span)
             cond = scope.boolean(stmt.cond, bindings, ground, writes)
             effect.asserts.append((prop, ir.not_(cond), f"assertion fails: {expr_text(stmt.cond, bindings)}"))
