@@ -32,7 +32,7 @@ def test_show_prints_the_trace_check_printed(tmp_path, monkeypatch, locations):
     shown = CliRunner().invoke(app, ["show", str(saved), *flags])
     assert shown.exit_code == 0, shown.output
     assert _trace_blocks(checked.output) == [shown.output]
-    assert shown.output.startswith("wanpeng: VIOLATED at depth 6 (tests/golden/preemption_only/v4.15.kp, ")
+    assert shown.output.startswith("wanpeng: VIOLATED at depth 8 (tests/golden/preemption_only/v4.15.kp, ")
 
 
 def test_show_of_a_reach_witness_and_at_another_width(tmp_path, monkeypatch):

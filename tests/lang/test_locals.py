@@ -80,6 +80,16 @@ def test_a_dead_local_is_cleared_so_states_do_not_differ_by_it(tmp_path):
     assert len(states) == 7
 
 
+def test_a_local_is_cleared_after_its_last_read_within_the_call(tmp_path):
+    text = SPEC.replace("    saved = old                          // not regs: the local captured before\n",
+                        "    saved = old\n    skip                                 // old is dead here\n")
+    model = _load(tmp_path, text)
+    states = [semantics.state_dict(model, s) for s in _reachable(model)]
+    assert any(v["t.pc"] == "kvm_swap:8" for v in states)
+    for values in states:  # live only from its let to its last read
+        assert (values["t.kvm_swap.old"] != "garbage") == (values["t.pc"] in ("kvm_swap:7", "kvm_swap:8")), values
+
+
 def test_a_local_stays_with_its_task_across_a_preemption(tmp_path):
     text = SPEC + "thread u { loop { regs = guest; regs = qemu } }\nfn context_switch(prev: Task, next: Task) { skip }\n"
     model = _load(tmp_path, text)

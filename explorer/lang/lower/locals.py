@@ -5,9 +5,9 @@ task that is preempted or migrates), per CPU in a context switch or an interrupt
 (neither is ever interrupted by the other on its CPU).  Each ``let`` is one variable per
 kind of context, ``FN.NAME`` (``vcpu.fpu_swap_kvm_fpstate.in_use``; ``sched.FN.NAME[cpu0]``,
 ``irq.FN.NAME[cpu0]``), whose sort is the sort of its value (or the one written,
-``let n: 0..3 = …``).  Out of scope it holds its sort's first value: every step that leaves
-a local's scope (the call returns, the block ends) clears it, so that no two states differ
-by a dead local.
+``let n: 0..3 = …``).  A dead local holds its sort's first value: the step after which it is
+never read again (its last read, or the end of its block or call) clears it
+(``liveness``), so that no two states differ by a dead local.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from explorer.ir import IntSort
 from explorer.lang import ast
 from explorer.lang.cfg import Frame, Graph, Path
 from explorer.lang.errors import SpecError
+from explorer.lang.liveness import live_locals
 from explorer.lang.lower.runtime import Runtime
 from explorer.lang.nulls import NullChecks
 from explorer.lang.printer import expr_text
@@ -44,6 +45,7 @@ class Steps:
         self.scope = scope
         self.rt = rt
         self.decls = decls
+        self._live: dict[int, dict[int, frozenset[tuple]]] = {}
 
     def effect(self, graph: Graph, path: Path, ground: Ground) -> Effect:
         """Guard and updates of a path: its decisions, then its step (if it ends in one);
@@ -88,10 +90,13 @@ class Steps:
         return effect
 
     def _clear(self, graph: Graph, path: Path, effect: Effect, ground: Ground) -> None:
-        """The locals whose scope this path leaves get their sort's first value back."""
+        """The locals this path leaves dead (out of scope, or never read again before their
+        let runs again) get their sort's first value back."""
         start, end = graph.nodes[path.start], graph.nodes[path.end]
         target = graph.end if self.finishes(graph, effect.next) else effect.next
-        keep = {local.key for local in graph.nodes[target].live}
+        if id(graph) not in self._live:
+            self._live[id(graph)] = live_locals(graph)
+        keep = self._live[id(graph)][target] & {local.key for local in graph.nodes[target].live}
         gone = {local.key: local for local in start.live + end.live if local.key not in keep}
         if not gone:
             return
