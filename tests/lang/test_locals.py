@@ -119,6 +119,8 @@ thread t""")
     (SPEC.replace("let old = regs ", "let regs = regs"), "6:5: error: let regs shadows the variable regs"),
     (SPEC.replace("    saved = old ", "    old = qemu  "), "8:5: error: old is a local (let): it cannot be assigned"),
     (SPEC.replace("    regs = guest\n", "    let old = guest\n"), "7:5: error: let old: kvm_swap already has a local old"),
+    (SPEC.replace("thread t { loop { kvm_swap(); regs = qemu } }", "thread t { loop { atomic { kvm_swap() } } }"),
+     "6:5: error: let old inside atomic { } (here or in a function it calls)"),
 ])
 def test_bad_scopes(tmp_path, text, message):
     with pytest.raises(SpecError) as err:

@@ -145,6 +145,9 @@ class Steps:
             frame, body, inner_bindings = graph.inline(stmt, stack, bindings)
             for inner in body:
                 self._execute(inner, inner_bindings, ground, writes, effect, graph, stack + (frame,))
+        elif isinstance(stmt, ast.Let):
+            raise SpecError(f"let {stmt.name} inside atomic {{ }} (here or in a function it calls): a local "
+                            "is captured by a step of its own", stmt.span)
         else:
             raise SpecError("an atomic block holds assignments, asserts, skips and calls only", stmt.span)
 
