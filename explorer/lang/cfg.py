@@ -48,9 +48,9 @@ class Node:
     targets: list[int] = field(default_factory=list)
     frame: Frame | None = None
     """For an ``enter`` node: the call (or label) it begins."""
-    live: tuple[Local, ...] = ()
+    in_scope: tuple[Local, ...] = ()
     """The ``let`` locals in scope here, in every frame of the stack (a ``let`` step's own
-    local included): the others are cleared on the way here (``lower.steps``)."""
+    local last); those that are not are cleared on the way here (``lower.steps``)."""
 
     @property
     def chain(self) -> tuple[str, ...]:
@@ -76,7 +76,7 @@ class _Context:
     return_to: int | None
     break_to: int | None
     continue_to: int | None
-    live: tuple[Local, ...] = ()
+    in_scope: tuple[Local, ...] = ()
 
 
 class Graph:
@@ -119,7 +119,7 @@ class Graph:
         for stmt, (before, after) in reversed(list(zip(stmts, contexts))):
             if isinstance(stmt, ast.Let):
                 next_id = self._node("step", before.stack, before.user, stmt.span, stmt=stmt, bindings=before.bindings,
-                                     next=next_id, live=after.live).id
+                                     next=next_id, in_scope=after.in_scope).id
             else:
                 next_id = self._stmt(stmt, next_id, before)
         return next_id
@@ -131,32 +131,32 @@ class Graph:
         local = Local(stmt.name, function, stmt, ctx.bindings)
         self.scope.declared_locals.setdefault(stmt.name, (function, stmt.span))
         bindings = {**ctx.bindings, stmt.name: local}
-        return replace(ctx, bindings=bindings, live=ctx.live + (local,))
+        return replace(ctx, bindings=bindings, in_scope=ctx.in_scope + (local,))
 
     def _stmt(self, stmt: ast.Stmt, next_id: int, ctx: _Context) -> int:
         if isinstance(stmt, (ast.Assign, ast.Assert, ast.Skip, ast.Atomic)):
-            return self._node("step", ctx.stack, ctx.user, stmt.span, live=ctx.live, stmt=stmt, bindings=ctx.bindings, next=next_id).id
+            return self._node("step", ctx.stack, ctx.user, stmt.span, in_scope=ctx.in_scope, stmt=stmt, bindings=ctx.bindings, next=next_id).id
         if isinstance(stmt, ast.Assume):
-            return self._node("assume", ctx.stack, ctx.user, stmt.span, live=ctx.live, cond=stmt.cond, bindings=ctx.bindings, next=next_id).id
+            return self._node("assume", ctx.stack, ctx.user, stmt.span, in_scope=ctx.in_scope, cond=stmt.cond, bindings=ctx.bindings, next=next_id).id
         if isinstance(stmt, ast.If):
             then = self._block(stmt.then, next_id, ctx)
             else_ = self._block(stmt.else_, next_id, ctx)
-            return self._node("branch", ctx.stack, ctx.user, stmt.span, live=ctx.live, cond=stmt.cond,
+            return self._node("branch", ctx.stack, ctx.user, stmt.span, in_scope=ctx.in_scope, cond=stmt.cond,
                               bindings=ctx.bindings, targets=[then, else_]).id
         if isinstance(stmt, ast.While):
             if isinstance(stmt.cond, ast.BoolLit) and stmt.cond.value:
                 # ``loop``: no way out but ``break``, so no exit edge to go round through
-                head = self._node("loop", ctx.stack, ctx.user, stmt.span, live=ctx.live)
-                inner = _Context(ctx.stack, ctx.user, ctx.bindings, ctx.return_to, next_id, head.id, ctx.live)
+                head = self._node("loop", ctx.stack, ctx.user, stmt.span, in_scope=ctx.in_scope)
+                inner = _Context(ctx.stack, ctx.user, ctx.bindings, ctx.return_to, next_id, head.id, ctx.in_scope)
                 head.next = self._block(stmt.body, head.id, inner)
                 return head.id
-            head = self._node("branch", ctx.stack, ctx.user, stmt.span, live=ctx.live, cond=stmt.cond, bindings=ctx.bindings)
-            inner = _Context(ctx.stack, ctx.user, ctx.bindings, ctx.return_to, next_id, head.id, ctx.live)
+            head = self._node("branch", ctx.stack, ctx.user, stmt.span, in_scope=ctx.in_scope, cond=stmt.cond, bindings=ctx.bindings)
+            inner = _Context(ctx.stack, ctx.user, ctx.bindings, ctx.return_to, next_id, head.id, ctx.in_scope)
             head.targets = [self._block(stmt.body, head.id, inner), next_id]
             return head.id
         if isinstance(stmt, ast.Either):
             targets = [self._block(branch, next_id, ctx) for branch in stmt.branches]
-            return self._node("choice", ctx.stack, ctx.user, stmt.span, live=ctx.live, targets=targets).id
+            return self._node("choice", ctx.stack, ctx.user, stmt.span, in_scope=ctx.in_scope, targets=targets).id
         if isinstance(stmt, ast.User):
             inner = replace(ctx, user=True)
             return self._block(stmt.body, next_id, inner)
@@ -180,9 +180,9 @@ class Graph:
             if stmt.name == "schedule":
                 if stmt.args:
                     raise SpecError("schedule() takes no arguments", stmt.span)
-                return self._node("step", ctx.stack, ctx.user, stmt.span, live=ctx.live, stmt=stmt, bindings=ctx.bindings, next=next_id).id
+                return self._node("step", ctx.stack, ctx.user, stmt.span, in_scope=ctx.in_scope, stmt=stmt, bindings=ctx.bindings, next=next_id).id
             frame, body, bindings = self.inline(stmt, ctx.stack, ctx.bindings)
-            inner = _Context(ctx.stack + (frame,), ctx.user, bindings, next_id, None, None, ctx.live)
+            inner = _Context(ctx.stack + (frame,), ctx.user, bindings, next_id, None, None, ctx.in_scope)
             return self._enter(self._block(body, next_id, inner), ctx, stmt.span, frame)
         raise SpecError(f"unexpected statement {type(stmt).__name__}", stmt.span)
 
@@ -190,7 +190,7 @@ class Graph:
         """A free node in the caller's frame just before a call's body: a step that is
         followed by a call stops *outside* it, so the call's first step enters it (and a
         loop back to the top of the body, inside the call, does not enter it again)."""
-        return self._node("enter", ctx.stack, ctx.user, span, live=ctx.live, next=body, frame=frame).id
+        return self._node("enter", ctx.stack, ctx.user, span, in_scope=ctx.in_scope, next=body, frame=frame).id
 
     def _instance(self) -> int:
         self.instances += 1

@@ -18,7 +18,7 @@ from explorer.lang.values import Bindings, ByName, Local
 def live_locals(graph: Graph) -> dict[int, frozenset[tuple]]:
     """Per node, the keys of the locals live on entry to it."""
     uses = {node.id: _node_uses(node) for node in graph.nodes}
-    kills = {node.id: frozenset({node.live[-1].key}) if isinstance(node.stmt, ast.Let) else frozenset()
+    kills = {node.id: frozenset({node.in_scope[-1].key}) if isinstance(node.stmt, ast.Let) else frozenset()
              for node in graph.nodes}
     live: dict[int, frozenset[tuple]] = {node.id: frozenset() for node in graph.nodes}
     changed = True
@@ -46,7 +46,7 @@ def _node_uses(node: Node) -> frozenset[tuple]:
     if stmt is None:
         return frozenset()
     if isinstance(stmt, ast.Atomic) and any(isinstance(s, ast.CallStmt) for s in stmt.body):
-        return frozenset(local.key for local in node.live)  # calls inlined inside the step
+        return frozenset(local.key for local in node.in_scope)  # calls inlined inside the step
     return frozenset(_uses(stmt, node.bindings))
 
 

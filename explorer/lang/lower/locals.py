@@ -40,7 +40,7 @@ class Locals:
         for kind, graph in self.graphs:
             for node in graph.nodes:
                 if isinstance(node.stmt, ast.Let):
-                    self.place(node.live[-1], _ground(kind))
+                    self.place(node.in_scope[-1], _ground(kind))
         return list(self.vars.values())
 
     def place(self, local: Local, ground: Ground) -> Place:

@@ -82,7 +82,7 @@ class Steps:
         with nulls.guarded(effect.guard):
             if isinstance(end.stmt, ast.Let):  # the local's own step: capture its value
                 assert self.scope.local_place is not None
-                place = self.scope.local_place(end.live[-1], ground)
+                place = self.scope.local_place(end.in_scope[-1], ground)
                 self._assign(place, end.stmt.value, end.bindings, ground, writes, effect)
             else:
                 self._execute(end.stmt, end.bindings, ground, writes, effect, graph, end.stack)
@@ -96,8 +96,8 @@ class Steps:
         target = graph.end if self.finishes(graph, effect.next) else effect.next
         if id(graph) not in self._live:
             self._live[id(graph)] = live_locals(graph)
-        keep = self._live[id(graph)][target] & {local.key for local in graph.nodes[target].live}
-        gone = {local.key: local for local in start.live + end.live if local.key not in keep}
+        keep = self._live[id(graph)][target] & {local.key for local in graph.nodes[target].in_scope}
+        gone = {local.key: local for local in start.in_scope + end.in_scope if local.key not in keep}
         if not gone:
             return
         assert self.scope.local_place is not None
