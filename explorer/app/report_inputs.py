@@ -262,6 +262,7 @@ def report_input(spec: Spec, verdicts: Sequence[Verdict], *, base: Spec | None =
         adds=_names(spec.added) if spec.base else (),
         patch=tuple((name, _relative_headers(diff, timings))
                     for name, diff in patch_diffs(spec.path, spec.base, spec.replaced)),
+        removes=_names(spec.removed) if spec.base else (),
         base_verdicts=tuple(base_verdicts),
         reproducibility=reproducibility(spec.files, command, seed, timings),
         description=description(spec),

@@ -29,6 +29,8 @@ class Spec:
     replaced: tuple[str, ...]
     """``fn kvm_load_guest_fpu``-style names of the base's declarations this spec replaces."""
     added: tuple[str, ...]
+    removed: tuple[str, ...]
+    """``var user_fpu``-style names of the base's declarations this spec removes."""
     files: tuple[tuple[str, str], ...]
     """Every file read, with the SHA-256 of its text."""
     params: tuple[tuple[str, str, str], ...]
@@ -57,6 +59,7 @@ def load_spec(path: str, params: dict[str, str] | None = None) -> Spec:
         base=program.base,
         replaced=tuple(f"{kind} {name}" for kind, name in program.replaced),
         added=tuple(f"{kind} {name}" for kind, name in program.added),
+        removed=tuple(f"{r.kind} {r.name}" for r in program.removed),
         files=tuple(sorted(program.files.items())),
         params=tuple(lowerer.param_values),
         warnings=warnings,

@@ -171,6 +171,16 @@ class Assert:
 
 
 @dataclass(frozen=True)
+class Let:
+    """``let name = value``: a C local, captured at this step and read later in the call."""
+
+    name: str
+    sort: SortRef | None
+    value: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
 class Assume:
     cond: Expr
     span: Span
@@ -245,7 +255,7 @@ class Labelled:
     span: Span
 
 
-Stmt = Union[Assign, Assert, Assume, Skip, Return, Break, Continue, CallStmt, If, While, Either, Atomic, User, Labelled]
+Stmt = Union[Assign, Assert, Let, Assume, Skip, Return, Break, Continue, CallStmt, If, While, Either, Atomic, User, Labelled]
 
 # ----------------------------------------------------------------------------- declarations
 
@@ -260,6 +270,22 @@ class Include:
 class Extends:
     path: str
     span: Span
+
+
+@dataclass(frozen=True)
+class Remove:
+    """``remove var user_fpu``: a variant deletes a declaration of its base (a patch that
+    deletes a field or a function)."""
+
+    kind: str
+    name: str
+    span: Span
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The ``decl_key`` of the declaration it removes."""
+        kind = {"reach": "property", "softirq": "handler", "hardirq": "handler"}.get(self.kind, self.kind)
+        return (kind, self.name)
 
 
 @dataclass(frozen=True)
@@ -390,14 +416,14 @@ class ReachDecl:
 
 
 Decl = Union[
-    Include, Extends, EnumDecl, ParamDecl, VarDecl, FnDecl, DefDecl, ThreadDecl,
+    Include, Extends, Remove, EnumDecl, ParamDecl, VarDecl, FnDecl, DefDecl, ThreadDecl,
     HandlerDecl, PreemptDecl, InterruptDecl, PropertyDecl, ReachDecl,
 ]
 
 
 def decl_key(decl: Decl) -> tuple[str, str] | None:
     """The name under which a declaration can be replaced by a variant (None: not named)."""
-    if isinstance(decl, (Include, Extends)):
+    if isinstance(decl, (Include, Extends, Remove)):
         return None
     if isinstance(decl, PreemptDecl):
         return ("preempt", "preempt")

@@ -11,13 +11,13 @@ grounded later per CPU and task; nodes keep the syntax and the by-name bindings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from explorer.lang import ast
 from explorer.lang.errors import SpecError
 from explorer.lang.limits import MAX_CALL_DEPTH
 from explorer.lang.scope import Scope
-from explorer.lang.values import Bindings, ByName
+from explorer.lang.values import Bindings, ByName, Local
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,9 @@ class Node:
     targets: list[int] = field(default_factory=list)
     frame: Frame | None = None
     """For an ``enter`` node: the call (or label) it begins."""
+    in_scope: tuple[Local, ...] = ()
+    """The ``let`` locals in scope here, in every frame of the stack (a ``let`` step's own
+    local last); those that are not are cleared on the way here (``lower.steps``)."""
 
     @property
     def chain(self) -> tuple[str, ...]:
@@ -73,6 +76,7 @@ class _Context:
     return_to: int | None
     break_to: int | None
     continue_to: int | None
+    in_scope: tuple[Local, ...] = ()
 
 
 class Graph:
@@ -106,40 +110,59 @@ class Graph:
         return node
 
     def _block(self, stmts: tuple[ast.Stmt, ...], next_id: int, ctx: _Context) -> int:
-        for stmt in reversed(stmts):
-            next_id = self._stmt(stmt, next_id, ctx)
+        contexts = []
+        for stmt in stmts:  # a let is in scope from the statement after it to the block's end
+            before = ctx
+            if isinstance(stmt, ast.Let):
+                ctx = self._declare(stmt, ctx)
+            contexts.append((before, ctx))
+        for stmt, (before, after) in reversed(list(zip(stmts, contexts))):
+            if isinstance(stmt, ast.Let):
+                next_id = self._node("step", before.stack, before.user, stmt.span, stmt=stmt, bindings=before.bindings,
+                                     next=next_id, in_scope=after.in_scope).id
+            else:
+                next_id = self._stmt(stmt, next_id, before)
         return next_id
+
+    def _declare(self, stmt: ast.Let, ctx: _Context) -> _Context:
+        """The context after ``let``: its name bound to a new local (checked: no shadowing)."""
+        function = next((f.name for f in reversed(ctx.stack) if not f.is_label), self.name)
+        check_fresh_local(self.scope, stmt, ctx.bindings, function)
+        local = Local(stmt.name, function, stmt, ctx.bindings)
+        self.scope.declared_locals.setdefault(stmt.name, (function, stmt.span))
+        bindings = {**ctx.bindings, stmt.name: local}
+        return replace(ctx, bindings=bindings, in_scope=ctx.in_scope + (local,))
 
     def _stmt(self, stmt: ast.Stmt, next_id: int, ctx: _Context) -> int:
         if isinstance(stmt, (ast.Assign, ast.Assert, ast.Skip, ast.Atomic)):
-            return self._node("step", ctx.stack, ctx.user, stmt.span, stmt=stmt, bindings=ctx.bindings, next=next_id).id
+            return self._node("step", ctx.stack, ctx.user, stmt.span, in_scope=ctx.in_scope, stmt=stmt, bindings=ctx.bindings, next=next_id).id
         if isinstance(stmt, ast.Assume):
-            return self._node("assume", ctx.stack, ctx.user, stmt.span, cond=stmt.cond, bindings=ctx.bindings, next=next_id).id
+            return self._node("assume", ctx.stack, ctx.user, stmt.span, in_scope=ctx.in_scope, cond=stmt.cond, bindings=ctx.bindings, next=next_id).id
         if isinstance(stmt, ast.If):
             then = self._block(stmt.then, next_id, ctx)
             else_ = self._block(stmt.else_, next_id, ctx)
-            return self._node("branch", ctx.stack, ctx.user, stmt.span, cond=stmt.cond,
+            return self._node("branch", ctx.stack, ctx.user, stmt.span, in_scope=ctx.in_scope, cond=stmt.cond,
                               bindings=ctx.bindings, targets=[then, else_]).id
         if isinstance(stmt, ast.While):
             if isinstance(stmt.cond, ast.BoolLit) and stmt.cond.value:
                 # ``loop``: no way out but ``break``, so no exit edge to go round through
-                head = self._node("loop", ctx.stack, ctx.user, stmt.span)
-                inner = _Context(ctx.stack, ctx.user, ctx.bindings, ctx.return_to, next_id, head.id)
+                head = self._node("loop", ctx.stack, ctx.user, stmt.span, in_scope=ctx.in_scope)
+                inner = _Context(ctx.stack, ctx.user, ctx.bindings, ctx.return_to, next_id, head.id, ctx.in_scope)
                 head.next = self._block(stmt.body, head.id, inner)
                 return head.id
-            head = self._node("branch", ctx.stack, ctx.user, stmt.span, cond=stmt.cond, bindings=ctx.bindings)
-            inner = _Context(ctx.stack, ctx.user, ctx.bindings, ctx.return_to, next_id, head.id)
+            head = self._node("branch", ctx.stack, ctx.user, stmt.span, in_scope=ctx.in_scope, cond=stmt.cond, bindings=ctx.bindings)
+            inner = _Context(ctx.stack, ctx.user, ctx.bindings, ctx.return_to, next_id, head.id, ctx.in_scope)
             head.targets = [self._block(stmt.body, head.id, inner), next_id]
             return head.id
         if isinstance(stmt, ast.Either):
             targets = [self._block(branch, next_id, ctx) for branch in stmt.branches]
-            return self._node("choice", ctx.stack, ctx.user, stmt.span, targets=targets).id
+            return self._node("choice", ctx.stack, ctx.user, stmt.span, in_scope=ctx.in_scope, targets=targets).id
         if isinstance(stmt, ast.User):
-            inner = _Context(ctx.stack, True, ctx.bindings, ctx.return_to, ctx.break_to, ctx.continue_to)
+            inner = replace(ctx, user=True)
             return self._block(stmt.body, next_id, inner)
         if isinstance(stmt, ast.Labelled):
             frame = Frame(stmt.label, self._instance(), {}, is_label=True)
-            inner = _Context(ctx.stack + (frame,), ctx.user, ctx.bindings, ctx.return_to, ctx.break_to, ctx.continue_to)
+            inner = replace(ctx, stack=ctx.stack + (frame,))
             return self._enter(self._block(stmt.body, next_id, inner), ctx, stmt.span, frame)
         if isinstance(stmt, ast.Return):
             if ctx.return_to is None:
@@ -157,9 +180,9 @@ class Graph:
             if stmt.name == "schedule":
                 if stmt.args:
                     raise SpecError("schedule() takes no arguments", stmt.span)
-                return self._node("step", ctx.stack, ctx.user, stmt.span, stmt=stmt, bindings=ctx.bindings, next=next_id).id
+                return self._node("step", ctx.stack, ctx.user, stmt.span, in_scope=ctx.in_scope, stmt=stmt, bindings=ctx.bindings, next=next_id).id
             frame, body, bindings = self.inline(stmt, ctx.stack, ctx.bindings)
-            inner = _Context(ctx.stack + (frame,), ctx.user, bindings, next_id, None, None)
+            inner = _Context(ctx.stack + (frame,), ctx.user, bindings, next_id, None, None, ctx.in_scope)
             return self._enter(self._block(body, next_id, inner), ctx, stmt.span, frame)
         raise SpecError(f"unexpected statement {type(stmt).__name__}", stmt.span)
 
@@ -167,7 +190,7 @@ class Graph:
         """A free node in the caller's frame just before a call's body: a step that is
         followed by a call stops *outside* it, so the call's first step enters it (and a
         loop back to the top of the body, inside the call, does not enter it again)."""
-        return self._node("enter", ctx.stack, ctx.user, span, next=body, frame=frame).id
+        return self._node("enter", ctx.stack, ctx.user, span, in_scope=ctx.in_scope, next=body, frame=frame).id
 
     def _instance(self) -> int:
         self.instances += 1
@@ -265,12 +288,31 @@ class Graph:
         return any(frame.name == region for node in self.nodes for frame in node.stack)
 
 
+def check_fresh_local(scope: Scope, stmt: ast.Let, bindings: Bindings, function: str) -> None:
+    """A ``let`` may not shadow a parameter, another local, or a global name."""
+    name = stmt.name
+    bound = bindings.get(name)
+    if isinstance(bound, Local):
+        where = bound.stmt.span
+        raise SpecError(f"let {name}: {function} already has a local {name} (let at {where.line}:{where.column})", stmt.span)
+    if bound is not None:
+        raise SpecError(f"let {name}: {name} is a parameter of {function}", stmt.span)
+    kinds = [("variable", scope.vars), ("parameter", scope.params), ("enum member or task", scope.members),
+             ("fn", scope.fns), ("def", scope.defs)]
+    for kind, names in kinds:
+        if name in names:
+            raise SpecError(f"let {name} shadows the {kind} {name}: choose another name", stmt.span)
+    if name in ("current", "this_cpu", "none", "prev", "next"):
+        raise SpecError(f"let {name}: {name} is a built-in name", stmt.span)
+
+
 def inline_call(scope: Scope, call: ast.CallStmt, stack: tuple[Frame, ...], bindings: Bindings, instance: int):
     """Bind a call's arguments by name to the function's parameters."""
     decl = scope.fns.get(call.name)
     if decl is None:
         if call.name in scope.defs:
             raise SpecError(f"{call.name} is a def (an expression), not code", call.span)
+        scope.still_used(call.name, call.span)
         raise SpecError(f"unknown function {call.name}", call.span)
     if any(frame.name == call.name and not frame.is_label for frame in stack):
         raise SpecError(f"recursive call of {call.name} (functions are inlined)", call.span)

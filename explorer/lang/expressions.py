@@ -10,6 +10,7 @@ disjunctions; ``running(t)`` and ``t at f`` ask the runtime state (``lower.runti
 from __future__ import annotations
 
 import typing
+from contextlib import nullcontext
 from typing import Callable
 
 from explorer import ir
@@ -18,7 +19,7 @@ from explorer.lang import ast
 from explorer.lang.contexts import CONTEXT_BUILTINS, context_builtin
 from explorer.lang.errors import SpecError
 from explorer.lang.limits import MAX_DEF_DEPTH, MAX_DEF_EXPANSIONS
-from explorer.lang.values import NONE, Bindings, ByName, Ground, Value, Writes, _NoneValue
+from explorer.lang.values import NONE, Bindings, ByName, Ground, Local, Value, Writes, _NoneValue
 
 
 class Expressions:
@@ -66,9 +67,12 @@ class Expressions:
         bound = bindings.get(name)
         if isinstance(bound, ir.Const):
             return bound
+        if isinstance(bound, Local):
+            assert self.local_place is not None  # type: ignore[attr-defined]  # Scope's
+            return self.read(self.local_place(bound, ground), writes)
         if isinstance(bound, ByName):
             value = self.lower(bound.expr, bound.bindings, ground, writes)
-            return value if bound.sort is None else self.coerce(value, bound.sort, expr.span)
+            return value if bound.sort is None else self.deref(value, bound.sort, bound.expr, bound.bindings)
         if name == "none":
             return NONE
         if name in ("prev", "next") and ground.switch is not None:
@@ -86,6 +90,7 @@ class Expressions:
             return self.params[name]
         if name in self.vars:
             return self.read(self.place(expr, bindings, ground, writes), writes)
+        self.out_of_scope(expr)
         raise SpecError(f"unknown name {name}", expr.span)
 
     def _field(self, expr: ast.Field, bindings, ground, writes) -> Value:
@@ -101,7 +106,8 @@ class Expressions:
         op = expr.op
         if op in ("&&", "||", "==>"):
             left = self.boolean(expr.left, bindings, ground, writes)
-            right = self.boolean(expr.right, bindings, ground, writes)
+            with self._only_where(ir.not_(left) if op == "||" else left):  # C's short circuit
+                right = self.boolean(expr.right, bindings, ground, writes)
             if op == "&&":
                 return ir.and_(left, right)
             if op == "||":
@@ -129,6 +135,11 @@ class Expressions:
             return ir.le(right, left)
         raise SpecError(f"unknown operator {op}", expr.span)
 
+    def _only_where(self, cond: ir.Expr):
+        """Dereferences lowered inside happen only where ``cond`` holds (``nulls``)."""
+        nulls = self.nulls  # type: ignore[attr-defined]  # Scope's
+        return nullcontext() if nulls is None else nulls.guarded(cond)
+
     def _integer(self, value: Value, expr: ast.Expr) -> ir.Expr:
         if isinstance(value, _NoneValue) or not isinstance(value.sort, IntSort):
             found = "none" if isinstance(value, _NoneValue) else value.sort.name
@@ -137,10 +148,11 @@ class Expressions:
 
     def _cond(self, expr: ast.Cond, bindings, ground, writes) -> Value:
         cond = self.boolean(expr.cond, bindings, ground, writes)
-        then, else_ = self.unify(
-            self.lower(expr.then, bindings, ground, writes),
-            self.lower(expr.else_, bindings, ground, writes), expr.span,
-        )
+        with self._only_where(cond):
+            then_value = self.lower(expr.then, bindings, ground, writes)
+        with self._only_where(ir.not_(cond)):
+            else_value = self.lower(expr.else_, bindings, ground, writes)
+        then, else_ = self.unify(then_value, else_value, expr.span)
         if isinstance(then.sort, IntSort) and then.sort != else_.sort:
             merged = IntSort(min(then.sort.lo, else_.sort.lo), max(then.sort.hi, else_.sort.hi))
             return ir.ite(cond, _retype(then, merged), _retype(else_, merged))
@@ -167,7 +179,7 @@ class Expressions:
         return ir.eq(left.index, right.index)
 
     def _at(self, expr: ast.At, bindings, ground, writes) -> Value:
-        task = self.coerce(self.lower(expr.task, bindings, ground, writes), self.task_sort, expr.task.span)
+        task = self.deref(self.lower(expr.task, bindings, ground, writes), self.task_sort, expr.task, bindings)
         assert self.at_predicate is not None
         return self._over_tasks(task, lambda t: self.at_predicate(t, expr.region, expr.span))
 
@@ -195,7 +207,7 @@ class Expressions:
             return ground.interrupted_user if ground.context == "irq" else ir.FALSE
         if name == "running":
             self._arity(expr, 1)
-            task = self.coerce(self.lower(expr.args[0], bindings, ground, writes), self.task_sort, expr.args[0].span)
+            task = self.deref(self.lower(expr.args[0], bindings, ground, writes), self.task_sort, expr.args[0], bindings)
             assert self.running_predicate is not None
             return self._over_tasks(task, self.running_predicate)
         if name in _VERSION_FUNCTIONS and name not in self.defs:
@@ -204,6 +216,7 @@ class Expressions:
         if decl is None:
             if name in self.fns:
                 raise SpecError(f"{name} is a fn (code), not a def: call it as a statement", expr.span)
+            self.still_used(name, expr.span)  # type: ignore[attr-defined]  # Scope's
             raise SpecError(f"unknown function {name}", expr.span)
         self._arity(expr, len(decl.params))
         inner: dict = {}
@@ -223,7 +236,7 @@ class Expressions:
             value = self.lower(decl.body, inner, ground, writes)
         finally:
             expanding.pop()
-        return self.coerce(value, self.sort(decl.sort), expr.span)
+        return self.deref(value, self.sort(decl.sort), decl.body, inner)
 
     def _current_field(self, name: str, span: ast.Span, ground: Ground, writes: Writes | None) -> ir.Expr:
         """``current.name``, for the context built-ins (the prelude declares the field)."""

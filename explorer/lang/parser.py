@@ -127,6 +127,12 @@ class _ToAst(Transformer):
     def include(self, meta, path):
         return ast.Include(_strip(path), self.span(meta))
 
+    def remove_decl(self, meta, kind, name):
+        return ast.Remove(kind, str(name), self.span(meta))
+
+    def remove_kind(self, meta, token):
+        return str(token)
+
     def extends(self, meta, path):
         return ast.Extends(_strip(path), self.span(meta))
 
@@ -247,6 +253,9 @@ class _ToAst(Transformer):
 
     def assert_stmt(self, meta, prop, cond):
         return ast.Assert(None if prop is None else str(prop), cond, self.span(meta))
+
+    def let_stmt(self, meta, name, sort, value):
+        return ast.Let(str(name), sort, value, self.span(meta))
 
     def assume_stmt(self, meta, cond):
         return ast.Assume(cond, self.span(meta))

@@ -117,6 +117,8 @@ def stmt_text(stmt: ast.Stmt, bindings: Bindings) -> str:
     """One line for a step's statement."""
     if isinstance(stmt, ast.Assign):
         return f"{expr_text(stmt.target, bindings)} = {expr_text(stmt.value, bindings)}"
+    if isinstance(stmt, ast.Let):
+        return f"let {stmt.name} = {expr_text(stmt.value, bindings)}"
     if isinstance(stmt, ast.Assert):
         return f"assert {expr_text(stmt.cond, bindings)}"
     if isinstance(stmt, ast.Skip):

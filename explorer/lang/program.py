@@ -34,6 +34,8 @@ class Program:
     """(kind, name) of the base's declarations this spec replaces."""
     added: list[tuple[str, str]]
     """(kind, name) of the declarations this spec adds to its base."""
+    removed: list[ast.Remove] = field(default_factory=list)
+    """The base's declarations this spec (or a base of it) deletes (``remove var x``)."""
     files: dict[str, str] = field(default_factory=dict)
     """Every file read (prelude excluded): path to SHA-256 of its text."""
     lines: dict[str, list[str]] = field(default_factory=dict)
@@ -113,27 +115,31 @@ def load_program(path: str) -> Program:
     """Read the spec at ``path`` with everything it includes and extends."""
     reader = _Reader()
     try:
-        decls, base, replaced, added = _load_variant(reader, path, None, [])
+        decls, base, replaced, added, removed = _load_variant(reader, path, None, [])
         prelude, _ = _load_unit(reader, PRELUDE_NAME, None, [])
-        decls, _, _ = _merge(reader, prelude, decls)
+        decls, _, _, _ = _merge(reader, prelude, decls)
     except SpecError as err:
         if err.span is not None and err.source_line is None:
             err.source_line = reader.source_line(err.span)
         raise
-    return Program(path, decls, base, replaced, added, reader.files, reader.lines)
+    return Program(path, decls, base, replaced, added, removed, reader.files, reader.lines)
 
 
 def _load_variant(reader: _Reader, path: str, span, chain: list[str]):
     """A file with its includes merged over its base (if it extends one)."""
     unit, extends = _load_unit(reader, path, span, chain)
     if extends is None:
-        return unit, None, [], [decl_name for decl_name in map(ast.decl_key, unit) if decl_name]
+        for decl in unit:
+            if isinstance(decl, ast.Remove):
+                raise SpecError(f"remove {decl.kind} {decl.name}: only a variant (extends \"base.kp\") "
+                                "can remove a declaration of its base", decl.span)
+        return unit, None, [], [decl_name for decl_name in map(ast.decl_key, unit) if decl_name], []
     base_path = _relative(path, extends.path)
     if base_path in chain + [path]:
         raise SpecError(f"extends cycle: {' -> '.join(chain + [path, base_path])}", extends.span)
-    base_decls, _, _, _ = _load_variant(reader, base_path, extends.span, chain + [path])
-    merged, replaced, added = _merge(reader, base_decls, unit)
-    return merged, base_path, replaced, added
+    base_decls, _, _, _, base_removed = _load_variant(reader, base_path, extends.span, chain + [path])
+    merged, replaced, added, removed = _merge(reader, base_decls, unit)
+    return merged, base_path, replaced, added, base_removed + removed
 
 
 def _load_unit(reader: _Reader, path: str, span, chain: list[str], seen: set[str] | None = None):
@@ -177,13 +183,17 @@ def _check_unique(decls: list[ast.Decl]) -> None:
 
 
 def _merge(reader: _Reader, base: list[ast.Decl], patch: list[ast.Decl]):
-    """``base`` with ``patch`` applied: a replaced declaration keeps its base position."""
+    """``base`` with ``patch`` applied: a replaced declaration keeps its base position, a
+    removed one is gone."""
     by_key = {ast.decl_key(d): d for d in patch if ast.decl_key(d) is not None}
+    removes = _removes(base, patch, by_key)
     used: set = set()
     merged: list[ast.Decl] = []
     replaced: list[tuple[str, str]] = []
     for decl in base:
         key = ast.decl_key(decl)
+        if key in removes:
+            continue
         if key in by_key:
             new = by_key[key]
             if type(new) is not type(decl):
@@ -198,8 +208,29 @@ def _merge(reader: _Reader, base: list[ast.Decl], patch: list[ast.Decl]):
     added = []
     for decl in patch:
         key = ast.decl_key(decl)
+        if isinstance(decl, ast.Remove):
+            continue
         if key is None or key not in used:
             merged.append(decl)
             if key is not None:
                 added.append(key)
-    return merged, replaced, added
+    return merged, replaced, added, list(removes.values())
+
+
+def _removes(base: list[ast.Decl], patch: list[ast.Decl], by_key: dict) -> dict[tuple[str, str], ast.Remove]:
+    """The patch's ``remove``s, each naming a declaration of the base of its kind."""
+    in_base = {ast.decl_key(d): d for d in base if ast.decl_key(d) is not None}
+    out: dict[tuple[str, str], ast.Remove] = {}
+    for remove in (d for d in patch if isinstance(d, ast.Remove)):
+        target = in_base.get(remove.key)
+        kind = getattr(target, "kind", None)
+        if target is None or (remove.kind in ("softirq", "hardirq") and kind != remove.kind) or (
+                remove.kind == "reach") != isinstance(target, ast.ReachDecl):
+            raise SpecError(f"remove {remove.kind} {remove.name}: the base has no {remove.kind} {remove.name}", remove.span)
+        if remove.key in by_key:
+            raise SpecError(f"{remove.name} is both removed and declared again here (at {by_key[remove.key].span}): "
+                            "a declaration that is declared again replaces the base's", remove.span)
+        if remove.key in out:
+            raise SpecError(f"{remove.kind} {remove.name} is already removed at {out[remove.key].span}", remove.span)
+        out[remove.key] = remove
+    return out

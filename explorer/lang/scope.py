@@ -11,8 +11,10 @@ from explorer.lang import ast
 from explorer.lang.errors import SpecError
 from explorer.lang.limits import MAX_ENUMERATED, MAX_SORT_SIZE
 from explorer.lang.expressions import Expressions
+from explorer.lang.nulls import NullChecks
+from explorer.lang.printer import expr_text
 from explorer.lang.values import (
-    Bindings, ByName, Ground, Place, Value, VarInfo, Writes, _NoneValue, option_of,
+    Bindings, ByName, Ground, Local, Place, Value, VarInfo, Writes, _NoneValue, option_of,
 )
 
 
@@ -36,6 +38,14 @@ class Scope(Expressions):
         """The task each CPU runs first."""
         self.at_predicate: Callable[[int, str, ast.Span], ir.Expr] | None = None
         self.running_predicate: Callable[[int], ir.Expr] | None = None
+        self.local_place: Callable[[Local, Ground], Place] | None = None
+        """The state of a ``let`` local in a grounding (``lower.locals``)."""
+        self.declared_locals: dict[str, tuple[str, ast.Span]] = {}
+        """Every ``let`` name, with its function and place: for messages out of its scope."""
+        self.removed: dict[str, ast.Remove] = {}
+        """What the variant removes from its base, to name a use that is left."""
+        self.nulls: NullChecks | None = None
+        """Where the step being lowered dereferences ``E?`` pointers (``nulls``)."""
 
     # ------------------------------------------------------------------ names and sorts
 
@@ -62,11 +72,17 @@ class Scope(Expressions):
             return IntSort(lo, hi)
         if isinstance(ref, ast.OptionSort):
             base = self.sorts.get(ref.name)
-            if not isinstance(base, EnumSort) or ref.name not in ("Task", "Cpu"):
-                raise SpecError(f"{ref.name}? is not a sort; only Task? and Cpu? may be none", ref.span)
+            if base is None:
+                self.still_used(ref.name, ref.span)
+            if not isinstance(base, EnumSort) or ref.name in self.versions:
+                known = ", ".join(sorted(n for n, s in self.sorts.items()
+                                         if isinstance(s, EnumSort) and n not in self.versions))
+                raise SpecError(f"{ref.name}? is not a sort: only an enum without versions, Task or Cpu "
+                                f"may be none (one of: {known})", ref.span)
             return option_of(base)
         found = self.sorts.get(ref.name)
         if found is None:
+            self.still_used(ref.name, ref.span)
             known = ", ".join(sorted(self.sorts)) or "none"
             raise SpecError(f"unknown sort {ref.name}; expected bool, lo..hi or one of: {known}", ref.span)
         return found
@@ -107,6 +123,26 @@ class Scope(Expressions):
             return result
         raise SpecError(f"expected a value of {target.name}, found one of {source.name}", span)
 
+    def deref(self, value: Value, target: Sort, expr: ast.Expr, bindings: Bindings) -> ir.Expr:
+        """``value`` (the value of ``expr``) where a ``target`` is needed: an ``E?`` pointer is
+        dereferenced there, and the step that finds it ``none`` violates ``null_deref``
+        (its value is then that of ``E``'s first member, which no successor ever sees)."""
+        if isinstance(value, _NoneValue) or not (isinstance(target, EnumSort) and value.sort == option_of(target)):
+            return self.coerce(value, target, expr.span)
+        is_none = ir.eq(value, ir.Const(value.sort, 0))
+        pointer = expr_text(expr, bindings)
+        if self.nulls is not None:
+            self.nulls.add(is_none, pointer)
+        elif is_none != ir.FALSE:
+            raise SpecError(f"{pointer} is a {value.sort.name}, which may be none here: only code (a step) "
+                            f"and properties may dereference it", expr.span)
+        if isinstance(value, ir.Const):
+            return ir.Const(target, max(value.value - 1, 0))
+        result: ir.Expr = ir.Const(target, 0)
+        for member in range(target.size - 1, 0, -1):
+            result = ir.ite(ir.eq(value, ir.Const(value.sort, member + 1)), ir.Const(target, member), result)
+        return result
+
     def unify(self, left: Value, right: Value, span: ast.Span) -> tuple[ir.Expr, ir.Expr]:
         """Both sides of a comparison in one sort."""
         if isinstance(left, _NoneValue) and isinstance(right, _NoneValue):
@@ -143,10 +179,13 @@ class Scope(Expressions):
                 if not bound.by_ref:
                     raise SpecError(f"{expr.name} is a value parameter; declare it `{expr.name}: &Sort` to assign it", expr.span)
                 return self.place(bound.expr, bound.bindings, ground, writes)
+            if isinstance(bound, Local):
+                raise SpecError(f"{expr.name} is a local (let): it cannot be assigned; a new let names a new value", expr.span)
             if bound is not None:
                 raise SpecError(f"{expr.name} is not assignable", expr.span)
             info = self.vars.get(expr.name)
             if info is None:
+                self.out_of_scope(expr)
                 raise SpecError(f"{expr.name} is not a variable", expr.span)
             if info.scope == "percpu":
                 return Place(info.var, ir.Const(self.cpu_sort, self.this_cpu(expr.span, ground, expr.name)))
@@ -157,19 +196,23 @@ class Scope(Expressions):
             return Place(info.var, None)
         if isinstance(expr, ast.Field):
             info = self.vars.get(expr.name)
+            if info is None:
+                self.still_used(expr.name, expr.span)
             if info is None or info.scope != "task":
                 raise SpecError(f"{expr.name} is not a per-task variable", expr.span)
-            task = self.coerce(self.lower(expr.base, bindings, ground, writes), self.task_sort, expr.base.span)
+            task = self.deref(self.lower(expr.base, bindings, ground, writes), self.task_sort, expr.base, bindings)
             return Place(info.var, task)
         if isinstance(expr, ast.Index):
             base = expr.base
+            if isinstance(base, ast.Name) and base.name not in self.vars:
+                self.still_used(base.name, base.span)
             if not isinstance(base, ast.Name) or base.name not in self.vars:
                 raise SpecError("only a variable can be indexed", expr.span)
             info = self.vars[base.name]
             index_sort = info.var.index
             if index_sort is None:
                 raise SpecError(f"{base.name} is not an array", expr.span)
-            index = self.coerce(self.lower(expr.index, bindings, ground, writes), index_sort, expr.index.span)
+            index = self.deref(self.lower(expr.index, bindings, ground, writes), index_sort, expr.index, bindings)
             self._within(index, index_sort, expr.index.span, base.name)
             return Place(info.var, index)
         raise SpecError("expected a variable, an array element or a task's field here", expr.span)
@@ -185,6 +228,21 @@ class Scope(Expressions):
             shown = "an unknown range" if known is None else f"{known[0]}..{known[1]}"
             raise SpecError(f"this index of {name} may take values in {shown}, outside its index "
                             f"sort {sort.name}: index it with a variable or constant of that sort", span)
+
+    def still_used(self, name: str, span: ast.Span) -> None:
+        """A use of a declaration the variant removes: the error names the use."""
+        remove = self.removed.get(name)
+        if remove is not None:
+            raise SpecError(f"{name} is still used here, but the variant removes it (remove {remove.kind} "
+                            f"{name} at {remove.span})", span)
+
+    def out_of_scope(self, expr: ast.Name) -> None:
+        """A name that is a ``let`` local elsewhere: used before its let, or outside its block."""
+        self.still_used(expr.name, expr.span)
+        if expr.name in self.declared_locals:
+            function, span = self.declared_locals[expr.name]
+            raise SpecError(f"{expr.name} is a local of {function} (let at {span.file}:{span.line}:{span.column}), "
+                            "not in scope here: a local is read after its let, in its block", expr.span)
 
     def may_run(self, task: int, cpu: int) -> bool:
         """Task ``task`` may ever run on ``cpu``: a pinned task on its CPU only, the others

@@ -44,7 +44,26 @@ class ByName:
     sort: Sort | None
 
 
-Bindings = Mapping[str, Union[ByName, ir.Const]]
+@dataclass(frozen=True, eq=False)
+class Local:
+    """A ``let`` in scope: the C local ``name`` of ``function``, declared by ``stmt``.
+
+    Its value is state of the context that runs the code (per task in a thread, per CPU in
+    a context switch or a handler), named by ``key``, which the copies of one function
+    inlined at several calls share (no two of them are ever live at once: no recursion)."""
+
+    name: str
+    function: str
+    stmt: ast.Let
+    bindings: "Bindings"
+
+    @property
+    def key(self) -> tuple[str, str, int, int]:
+        span = self.stmt.span
+        return (self.function, self.name, span.line, span.column)
+
+
+Bindings = Mapping[str, Union[ByName, ir.Const, Local]]
 
 
 class _NoneValue:

@@ -183,6 +183,8 @@ def render_html(report: ReportInput) -> str:
         facts.append(["replaces", ", ".join(_code(f) for f in report.replaces)])
     if report.adds:
         facts.append(["adds", ", ".join(_code(f) for f in report.adds)])
+    if report.removes:
+        facts.append(["removes", ", ".join(_code(f) for f in report.removes)])
     if report.settings:
         facts.append(["settings", _e(report.settings)])
     out.append(_table(["", ""], [[f"<strong>{k}</strong>", v] for k, v in facts], cls="facts"))

@@ -75,6 +75,8 @@ class ReportInput:
     """Functions the variant adds to its base."""
     patch: tuple[tuple[str, str], ...] = ()
     """(function, unified line diff against the base) per replaced function."""
+    removes: tuple[str, ...] = ()
+    """Declarations of the base the variant removes (``remove var user_fpu``)."""
     base_verdicts: tuple[Verdict, ...] = ()
     reproducibility: Reproducibility = Reproducibility()
     description: str = ""

@@ -164,7 +164,7 @@ def report_dict(report: "ReportInput") -> dict[str, Any]:
 
         {"kind": "explorer.report", "version": 3, "results": [...], "warnings": [...],
          "report": {"variant", "spec", "description",
-          "base", "base_spec", "replaces", "adds", "patch": [{"function", "diff"}],
+          "base", "base_spec", "replaces", "adds", "removes", "patch": [{"function", "diff"}],
           "settings", "notes",
           "flips": [{"property", "base", "variant"}],
           "model": {"state_variables": [{"name", "sort", "scope"}], "actions", "elements",
@@ -184,6 +184,7 @@ def report_dict(report: "ReportInput") -> dict[str, Any]:
         "base_spec": report.base_spec,
         "replaces": list(report.replaces),
         "adds": list(report.adds),
+        "removes": list(report.removes),
         "patch": [{"function": name, "diff": diff} for name, diff in report.patch],
         "settings": report.settings,
         "notes": list(report.notes),

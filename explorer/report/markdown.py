@@ -145,6 +145,8 @@ def render_markdown(report: ReportInput) -> str:
         facts.append(["replaces", ", ".join(code(f) for f in report.replaces)])
     if report.adds:
         facts.append(["adds", ", ".join(code(f) for f in report.adds)])
+    if report.removes:
+        facts.append(["removes", ", ".join(code(f) for f in report.removes)])
     if report.settings:
         facts.append(["settings", report.settings])
     out += [_table(facts, ["", ""]), ""]

@@ -43,6 +43,8 @@ def render_text(report: ReportInput) -> str:
                    + (f" ({report.settings})" if report.settings else ""))
     if report.replaces:
         lines += _wrap("replaces: " + ", ".join(report.replaces))
+    if report.removes:
+        lines += _wrap("removes: " + ", ".join(report.removes))
     lines += ["", verdict_table(report.verdicts, width=WIDTH, with_time=report.timings)]
     if report.flips:
         lines += ["", f"against {report.base}:"]

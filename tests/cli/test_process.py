@@ -91,4 +91,4 @@ def test_a_missing_include_is_an_error_of_the_spec(tmp_path):
 def test_no_timeout_is_written_inf():
     result = _run(["check", "specs/kvm_fpu/v4.15.kp", "-p", "wanpeng", "-e", "explicit", "--timeout", "inf",
                    "--no-vacuity"])
-    assert result.returncode == 12 and "VIOLATED at depth 6" in result.stdout
+    assert result.returncode == 12 and "VIOLATED at depth 8" in result.stdout

@@ -36,6 +36,7 @@ def test_show_prints_the_trace_check_printed(tmp_path, monkeypatch, locations):
     # what points at the cause is saved and shown too
     assert "owners at start: qemu in regs[cpu0]" in shown.output
     assert "⚑ point of no return: from here every run ends in the violation" in shown.output
+    assert shown.output.startswith("wanpeng: VIOLATED at depth 8 (tests/golden/preemption_only/v4.15.kp, ")
 
 
 def test_show_of_a_reach_witness_and_at_another_width(tmp_path, monkeypatch):

@@ -32,9 +32,9 @@ def test_compare_shows_the_flip(monkeypatch):
     assert result.exit_code == 12, result.output
     lines = result.output.splitlines()
     integrity = next(line for line in lines if "integrity" in line)
-    assert "✓ proved" in integrity and "✗ depth 35" in integrity
+    assert "✓ proved" in integrity and "✗ depth 37" in integrity
     wanpeng = next(line for line in lines if "wanpeng" in line)
-    assert wanpeng.count("✗ depth 11") == 2
+    assert wanpeng.count("✗ depth 13") == 2
 
 
 def test_the_counterexample_is_the_softirq_window(monkeypatch):

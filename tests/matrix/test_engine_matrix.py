@@ -122,7 +122,7 @@ property small: always n + n <= 4
          {"integrity": None, "wanpeng": 6, "no_loss": None, "preempted": 3, "bounds": None},
          slow=("kind", "pdr")),
     Case("v4.15_preemption_only", _file("tests/golden/preemption_only/v4.15.kp"),
-         {"integrity": None, "no_loss": None, "wanpeng": 6, "preempted_with_guest": 13, "bounds": None},  # 13: switched out to idle0 (no restore for a kernel thread)
+         {"integrity": None, "no_loss": None, "wanpeng": 8, "preempted_with_guest": 15, "bounds": None},  # 15: switched out to idle0 (no restore for a kernel thread)
          inconclusive={"kind": "k-induction needs k beyond its bound on the kernel specs",
                        "pdr": "Spacer does not close on the kernel specs in a minute"},
          slow=("kind", "pdr")),

@@ -27,6 +27,7 @@ from explorer.lang.errors import SpecError
 from explorer.lang.limits import MAX_ENUMERATED, MAX_EXPR_DEPTH, MAX_TASKS
 from explorer.lang.lower.actions import Actions
 from explorer.lang.lower.inits import Inits
+from explorer.lang.lower.locals import Locals
 from explorer.lang.lower.properties import Properties
 from explorer.lang.lower.runtime import Runtime
 from explorer.lang.program import Program
@@ -47,6 +48,7 @@ class Lowerer:
         self.program = program
         self.overrides = overrides
         self.scope = Scope()
+        self.scope.removed = {remove.name: remove for remove in program.removed}
         self.decls = program.decls
         self.tasks: list[tuple[str, ast.ThreadDecl]] = []
         self.graphs: dict[str, Graph] = {}
@@ -70,6 +72,7 @@ class Lowerer:
         self.scope.at_predicate = self.rt.at
         self.scope.running_predicate = self.rt.running
         self.variables.extend(self.rt.variables)
+        self.variables.extend(Locals(self.scope, self._code_by_context()).variables())
         actions = Actions(self.program, self.scope, self.rt, self.preempt)
         actions.lower()
         properties = Properties(self.decls, actions).lower()
@@ -77,6 +80,10 @@ class Lowerer:
         name = FilePath(self.program.path).stem
         params = tuple((n, v) for n, v, _ in self.param_values)
         return ir.Model(name, tuple(self.variables), tuple(actions.actions), tuple(properties), params)
+
+    def _code_by_context(self) -> list[tuple[str, Graph]]:
+        graphs = [("thread", g) for g in self.thread_graph.values()] + [("irq", g) for g in self.handler_graphs.values()]
+        return graphs + ([("sched", self.sched)] if self.sched is not None else [])
 
     def _of(self, kind):
         return [d for d in self.decls if isinstance(d, kind)]

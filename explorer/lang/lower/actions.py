@@ -9,31 +9,20 @@ the context, the call chain, the statement and the source line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from explorer import ir
-from explorer.ir import IntSort
 from explorer.lang import ast
 from explorer.lang.cfg import Frame, Graph, Path
 from explorer.lang.errors import SpecError
 from explorer.lang.lower.interrupts import InterruptActions
 from explorer.lang.lower.runtime import Runtime
-from explorer.lang.printer import expr_text, stmt_text
+from explorer.lang.lower.steps import Effect, Steps
+from explorer.lang.nulls import message as null_message
+from explorer.lang.printer import stmt_text
 from explorer.lang.program import Program
 from explorer.lang.scope import Scope
-from explorer.lang.values import Bindings, Ground, Writes
-
-
-@dataclass
-class _Effect:
-    """What one path does: its extra guard, its writes, where it leaves the context."""
-
-    guard: ir.Expr
-    updates: list[ir.Update]
-    next: int
-    node: int
-    range_ok: ir.Expr = ir.TRUE
-    asserts: list[tuple[str, ir.Expr, str]] = field(default_factory=list)
+from explorer.lang.values import Ground
 
 
 @dataclass
@@ -64,6 +53,7 @@ class Actions(InterruptActions):
         self.actions: list[ir.Action] = []
         self.entries: list[_Entry] = []
         self.sites: dict[str, list[ir.StepSite]] = {}
+        self.steps = Steps(scope, rt, self.decls)
 
     @property
     def cpus(self) -> range:
@@ -89,15 +79,17 @@ class Actions(InterruptActions):
 
     def _add(self, guard: ir.Expr, updates: list[ir.Update], graph: Graph, node: int, ground: Ground,
              context: str, path: Path | None, statement: str | None = None,
-             effect: _Effect | None = None, frames: tuple[Frame, ...] = ()) -> None:
+             effect: Effect | None = None, frames: tuple[Frame, ...] = ()) -> None:
         """Record one action with its origin and its sites, unless it can never be taken and
         carries no range check that could fail (``c = 7`` on ``0..3`` is such a step: it is
         never taken, and its range check is a ``bounds`` violation wherever it is reached)."""
         out_of_range: ir.Expr = ir.FALSE
+        nulls: list[tuple[ir.Expr, str]] = []
         if effect is not None:
             out_of_range = ir.and_(guard, ir.not_(effect.range_ok))
-            guard = ir.and_(guard, effect.range_ok)
-        if guard == ir.FALSE and out_of_range == ir.FALSE:
+            nulls = [(ir.and_(guard, when), pointer) for when, pointer in effect.nulls]
+            guard = ir.and_(guard, effect.range_ok, *(ir.not_(when) for when, _ in effect.nulls))
+        if guard == ir.FALSE and out_of_range == ir.FALSE and all(when == ir.FALSE for when, _ in nulls):
             return
         origin = self._origin(graph, node, ground, context, statement)
         label = origin.chain[-1] if origin.chain else context
@@ -111,6 +103,9 @@ class Actions(InterruptActions):
             if out_of_range != ir.FALSE:
                 self.sites.setdefault("bounds", []).append(
                     ir.StepSite(name, out_of_range, f"{origin.statement} leaves the range of its variable"))
+            for when, pointer in nulls:
+                if when != ir.FALSE:
+                    self.sites.setdefault("null_deref", []).append(ir.StepSite(name, when, null_message(pointer)))
         if path is not None:
             frames = frames + graph.entered(path)
         if frames:
@@ -145,80 +140,6 @@ class Actions(InterruptActions):
         at = line.find("//", span.column - 1)
         return line[at + 2:].strip() if at >= 0 else ""
 
-    def _effect(self, graph: Graph, path: Path, ground: Ground) -> _Effect:
-        """Guard and updates of a path: its decisions, then its step (if it ends in one)."""
-        scope = self.scope
-        conds = []
-        for node_id, taken in path.decisions:
-            node = graph.nodes[node_id]
-            cond = scope.boolean(node.cond, node.bindings, ground)
-            conds.append(cond if taken else ir.not_(cond))
-        end = graph.nodes[path.end]
-        effect = _Effect(ir.and_(*conds), [], path.end, path.end)
-        if end.kind == "end":
-            effect.next = graph.end
-            return effect
-        effect.next = end.next
-        if isinstance(end.stmt, ast.CallStmt):
-            return effect  # schedule(): what it does is the context switch it starts
-        if _is_switch(end.stmt, end.bindings):
-            effect.updates = [self.rt.set("current", ground.cpu, self._switch_target(end.stmt, end.bindings, ground))]
-            return effect
-        writes = Writes()
-        self._execute(end.stmt, end.bindings, ground, writes, effect, graph, end.stack)
-        effect.updates = [ir.Update(p.var.name, p.index, v) for p, v in writes.log]
-        return effect
-
-    def _execute(self, stmt: ast.Stmt, bindings: Bindings, ground: Ground, writes: Writes,
-                 effect: _Effect, graph: Graph, stack: tuple[Frame, ...]) -> None:
-        scope = self.scope
-        if isinstance(stmt, ast.Assign) and _is_switch(stmt, bindings):
-            raise SpecError("write `current = next` as a step of its own (not inside atomic)", stmt.span)
-        if isinstance(stmt, ast.Assign):
-            place = scope.place(stmt.target, bindings, ground, writes)
-            value = scope.coerce(scope.lower(stmt.value, bindings, ground, writes), place.var.sort, stmt.value.span)
-            sort = place.var.sort
-            if isinstance(sort, IntSort) and not (sort.lo <= value.sort.lo and value.sort.hi <= sort.hi):
-                effect.range_ok = ir.and_(effect.range_ok, ir.le(ir.Const(sort, sort.lo), value),
-                                          ir.le(value, ir.Const(sort, sort.hi)))
-            writes.log.append((place, value))
-        elif isinstance(stmt, ast.Assert):
-            prop = stmt.property or "assert"
-            if prop not in self._declared_properties():
-                raise SpecError(f"assert names property {prop}, which is not declared (property {prop} \"…\")", stmt.span)
-            cond = scope.boolean(stmt.cond, bindings, ground, writes)
-            effect.asserts.append((prop, ir.not_(cond), f"assertion fails: {expr_text(stmt.cond, bindings)}"))
-        elif isinstance(stmt, ast.Skip):
-            pass
-        elif isinstance(stmt, ast.Atomic):
-            for inner in stmt.body:
-                self._execute(inner, bindings, ground, writes, effect, graph, stack)
-        elif isinstance(stmt, ast.CallStmt) and stmt.name != "schedule":
-            frame, body, inner_bindings = graph.inline(stmt, stack, bindings)
-            for inner in body:
-                self._execute(inner, inner_bindings, ground, writes, effect, graph, stack + (frame,))
-        else:
-            raise SpecError("an atomic block holds assignments, asserts, skips and calls only", stmt.span)
-
-    def _switch_target(self, stmt: ast.Assign, bindings: Bindings, ground: Ground) -> int:
-        """``current = next``: the stack switch in ``__switch_to`` (``this_cpu_write(current_task,
-        next_p)``), the one place where ``current`` changes."""
-        if ground.switch is None:
-            raise SpecError("current changes only in context_switch (current = next, in __switch_to)", stmt.span)
-        value = self.scope.lower(stmt.value, bindings, ground)
-        if value != ir.Const(self.scope.task_sort, ground.switch[1]):
-            raise SpecError("current can only become the task switched to (current = next)", stmt.value.span)
-        return ground.switch[1]
-
-    def _declared_properties(self) -> set[str]:
-        names = {d.name for d in self._of(ast.PropertyDecl) if d.kind == "assertions"}
-        return names | {"assert"}
-
-    def _finishes(self, graph: Graph, location: int) -> bool:
-        """From here the code ends with no further step and no condition."""
-        paths = graph.paths(location)
-        return len(paths) == 1 and paths[0].end == graph.end and not paths[0].decisions
-
     # ------------------------------------------------------------------ threads
 
     def _thread_actions(self, task: int, name: str, cpu: int) -> None:
@@ -237,8 +158,8 @@ class Actions(InterruptActions):
                 if node.kind == "step" and isinstance(node.stmt, ast.CallStmt):
                     self._schedule_actions(task, name, cpu, graph, path, at, ground)
                     continue
-                effect = self._effect(graph, path, ground)
-                target = graph.end if self._finishes(graph, effect.next) else effect.next
+                effect = self.steps.effect(graph, path, ground)
+                target = graph.end if self.steps.finishes(graph, effect.next) else effect.next
                 updates = effect.updates + [self.rt.set(pc, None, self.rt.pc_loc[name][target])]
                 statement = None if node.kind == "step" else "(thread exits)"
                 self._add(ir.and_(at, effect.guard), updates, graph, path.end, ground, name, path, statement, effect)
@@ -252,8 +173,8 @@ class Actions(InterruptActions):
         """``schedule()``: switch to a runnable task, or go on if there is none."""
         if self.sched is None:
             raise SpecError("schedule() needs fn context_switch(prev, next)", graph.nodes[path.end].span)
-        effect = self._effect(graph, path, ground)
-        after = [self.rt.set(f"{name}.pc", None, self.rt.pc_loc[name][effect.next])]
+        effect = self.steps.effect(graph, path, ground)
+        after = effect.updates + [self.rt.set(f"{name}.pc", None, self.rt.pc_loc[name][effect.next])]
         guard = ir.and_(at, effect.guard)
         others = [t for t in range(len(self.tasks)) if t != task]
         for nxt in others:
@@ -273,14 +194,14 @@ class Actions(InterruptActions):
         start = ir.and_(guard, self.rt.runnable(nxt, cpu))
         enter = self.rt.set_mode(cpu, "sched") + [self.rt.set("sched_prev", cpu, prev), self.rt.set("sched_next", cpu, nxt)]
         for path in graph.paths(graph.entry):
-            effect = self._effect(graph, path, ground)
+            effect = self.steps.effect(graph, path, ground)
             updates = before + enter + effect.updates + self._sched_continue(cpu, nxt, effect.next)
             statement = None if graph.nodes[path.end].kind == "step" else f"context switch to {self.scope.task_sort.members[nxt]}"
             self._add(ir.and_(start, effect.guard), updates, graph, path.end, ground, "sched", path, statement, effect, frames)
 
     def _sched_continue(self, cpu: int, nxt: int, location: int) -> list[ir.Update]:
         graph = self.sched
-        if location == graph.end or self._finishes(graph, location):
+        if location == graph.end or self.steps.finishes(graph, location):
             return ([self.rt.set("current", cpu, nxt)] + self.rt.set_mode(cpu, "task")
                     + [self.rt.set("sched_pc", cpu, 0), self.rt.set("sched_prev", cpu, 0), self.rt.set("sched_next", cpu, 0)])
         return [self.rt.set("sched_pc", cpu, self.rt.sched_loc[location])]
@@ -298,15 +219,10 @@ class Actions(InterruptActions):
             at = ir.and_(after_base if switched else base, self.rt.is_("sched_pc", cpu, value))
             here = after if switched else ground
             for path in graph.paths(location):
-                effect = self._effect(graph, path, here)
+                effect = self.steps.effect(graph, path, here)
                 updates = effect.updates + self._sched_continue(cpu, nxt, effect.next)
                 statement = None if graph.nodes[path.end].kind == "step" else f"finish_task_switch: current = {self.scope.task_sort.members[nxt]}"
                 self._add(ir.and_(at, effect.guard), updates, graph, path.end, here, "sched", path, statement, effect)
-
-
-def _is_switch(stmt: ast.Stmt, bindings) -> bool:
-    return (isinstance(stmt, ast.Assign) and isinstance(stmt.target, ast.Name)
-            and stmt.target.name == "current" and "current" not in bindings)
 
 
 def _is_primitive(decl: ast.FnDecl) -> bool:

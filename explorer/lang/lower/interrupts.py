@@ -14,16 +14,18 @@ from explorer import ir
 from explorer.lang import ast
 from explorer.lang.cfg import Graph
 from explorer.lang.lower.runtime import Runtime
+from explorer.lang.lower.steps import Steps
 from explorer.lang.scope import Scope
 from explorer.lang.values import Ground
 
 
 class InterruptActions:
-    """The handler half of ``Actions`` (which inherits it, with ``_add``, ``_effect``,
-    ``_finishes`` and ``_of``)."""
+    """The handler half of ``Actions`` (which inherits it, with ``_add``, ``steps``
+    and ``_of``)."""
 
     rt: Runtime
     scope: Scope
+    steps: Steps
     handler_graphs: dict[str, Graph]
 
     def _handler_actions(self, decl: ast.HandlerDecl, cpu: int, task: int) -> None:
@@ -57,7 +59,7 @@ class InterruptActions:
         for path in graph.paths(graph.entry):
             if graph.nodes[path.end].kind == "end":
                 continue  # the handler did nothing: no step
-            effect = self._effect(graph, path, ground)
+            effect = self.steps.effect(graph, path, ground)
             updates = enter + effect.updates + self._irq_continue(decl, cpu, effect.next, nested)
             self._add(ir.and_(running, allowed, effect.guard), updates, graph, path.end, ground, decl.name, path, None, effect)
         inside = ir.and_(self.rt.mode_is(cpu, "softirq" if nested else decl.kind), current)
@@ -68,7 +70,7 @@ class InterruptActions:
                 continue
             at = ir.and_(inside, self.rt.is_(pc, cpu, value))
             for path in graph.paths(location):
-                effect = self._effect(graph, path, ground)
+                effect = self.steps.effect(graph, path, ground)
                 updates = effect.updates + self._irq_continue(decl, cpu, effect.next, nested)
                 statement = None if graph.nodes[path.end].kind == "step" else "irq_exit"
                 self._add(ir.and_(at, effect.guard), updates, graph, path.end, ground, decl.name, path, statement, effect)
@@ -76,7 +78,7 @@ class InterruptActions:
     def _irq_continue(self, decl: ast.HandlerDecl, cpu: int, location: int, nested: bool) -> list[ir.Update]:
         graph = self.handler_graphs[decl.name]
         pc = "nested_irq_pc" if nested else "irq_pc"
-        if location == graph.end or self._finishes(graph, location):
+        if location == graph.end or self.steps.finishes(graph, location):
             back = [] if nested else self.rt.set_mode(cpu, "task")  # a nested hardirq returns to the softirq
             return back + [self.rt.set(pc, cpu, 0)]
         return [self.rt.set(pc, cpu, self.rt.irq_loc[(decl.name, location)])]

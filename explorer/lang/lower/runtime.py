@@ -117,6 +117,7 @@ class Runtime:
         known = region in self.scope.fns or any(
             g.mentions(region) for g in list(self.graphs.values()) + list(self.handler_graphs.values()))
         if not known:
+            self.scope.still_used(region, span)
             raise SpecError(f"unknown function or label {region}", span)
         name = self.scope.task_sort.members[task]
         graph = self.graphs[name]
