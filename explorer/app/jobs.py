@@ -16,6 +16,7 @@ from explorer.app.evidence import present
 from explorer.app.spec_text import invariant_text, spec_lines
 from explorer.app.portfolio import AUTO, run_portfolio
 from explorer.engines.base import Claim, Deadline, EngineResult, Options
+from explorer.engines.explicit.machine import CompiledGraph
 from explorer.engines.registry import engine as engine_named
 from explorer.ir import Model, Property
 from explorer.ir.readable import Readable
@@ -100,8 +101,9 @@ def run_job(job: Job, progress: Callable[[dict], None] | None = None) -> Verdict
 
 NO_RETURN_S = 120.0
 """At most this long (and within the job's deadline) is spent on a counterexample's point
-of no return (``semantics.doom``); its state budget (``doom.MAX_STATES``, a few seconds)
-is what stops it first on any machine, so a report says the same on every run."""
+of no return (``semantics.doom``, on the compiled machine); its state budget
+(``doom.MAX_STATES``, a fraction of a second) is what stops it first on any machine, so a
+report says the same on every run."""
 
 
 def pointed(model: Model, prop: Property, outcome: Outcome, deadline: Deadline,
@@ -117,8 +119,8 @@ def pointed(model: Model, prop: Property, outcome: Outcome, deadline: Deadline,
         return Violated(replace(outcome.trace, no_return_note=too_many()))
     remaining = deadline.remaining_s()
     seconds = NO_RETURN_S if remaining is None else min(NO_RETURN_S, remaining)
-    return Violated(with_no_return(model, prop, outcome.trace,
-                                   deadline=time.monotonic() + seconds))
+    return Violated(with_no_return(model, prop, outcome.trace, deadline=time.monotonic() + seconds,
+                                   graph=CompiledGraph(model, prop)))
 
 
 def in_spec_text(job: Job, model: Model, outcome: Outcome,

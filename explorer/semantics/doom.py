@@ -23,7 +23,10 @@ still does.  No fairness is assumed: a run that loops forever away from the bad 
 (a task never scheduled again, say) counts as a way out, as in the model's own semantics.
 
 The search has a budget (states, seconds): past it the point is not computed and the
-reason says so, never a guess.
+reason says so, never a guess.  It walks a ``Graph``: the reference semantics by default,
+or the compiled machine the explicit engine runs (the caller's choice, ``app`` makes it;
+the two are tested equal on generated models), which is what keeps the budget at a
+fraction of a second where the reference evaluator takes tens of seconds.
 """
 
 from __future__ import annotations
@@ -32,24 +35,56 @@ import time
 from collections import deque
 from dataclasses import replace
 
+from collections.abc import Hashable, Iterable
+from typing import Protocol
+
 from explorer.ir import Model, Property
 from explorer.semantics.reference import State, is_bad, successors
 from explorer.verdict import Trace, TraceNote
 
 MAX_STATES = 20_000
-"""Default state budget: a few seconds of the reference evaluator."""
+"""Default state budget: a fraction of a second of the compiled machine."""
 
 
 class Budget(Exception):
     """The search went past its budget."""
 
 
+class Graph(Protocol):
+    """A model's transition graph for one property, over keys that stand for states."""
+
+    def key(self, state: State) -> Hashable: ...
+
+    def bad(self, key: Hashable) -> bool: ...
+
+    def successors(self, key: Hashable) -> Iterable[Hashable]: ...
+
+
+class ReferenceGraph:
+    """The graph of the reference semantics: a state is its own key."""
+
+    def __init__(self, model: Model, prop: Property):
+        self.model, self.prop = model, prop
+
+    def key(self, state: State) -> State:
+        return tuple(state)
+
+    def bad(self, key: State) -> bool:
+        return is_bad(self.model, self.prop, key)
+
+    def successors(self, key: State) -> Iterable[State]:
+        return (new for _, new in successors(self.model, key))
+
+
 def doomed_states(model: Model, prop: Property, init: State, max_states: int = MAX_STATES,
-                  deadline: float | None = None) -> tuple[dict[State, int], set[int]]:
-    """(state -> id for every state reachable from ``init``, the ids of the doomed ones);
-    raises ``Budget`` past ``max_states`` states or the ``deadline`` (``time.monotonic``)."""
-    ids: dict[State, int] = {init: 0}
-    order: list[State] = [init]
+                  deadline: float | None = None, graph: Graph | None = None) -> tuple[dict, set[int]]:
+    """(key -> id for every state reachable from ``init``, the ids of the doomed ones);
+    raises ``Budget`` past ``max_states`` states or the ``deadline`` (``time.monotonic``).
+    The keys are ``graph``'s (the reference's: the states themselves)."""
+    graph = ReferenceGraph(model, prop) if graph is None else graph
+    start = graph.key(init)
+    ids: dict = {start: 0}
+    order: list = [start]
     edges: list[list[int]] = []
     bad: list[bool] = []
     position = 0
@@ -58,13 +93,13 @@ def doomed_states(model: Model, prop: Property, init: State, max_states: int = M
             raise Budget("time")
         state = order[position]
         position += 1
-        if is_bad(model, prop, state):
+        if graph.bad(state):
             bad.append(True)
             edges.append([])
             continue
         bad.append(False)
         targets = []
-        for _, new in successors(model, state):
+        for new in graph.successors(state):
             target = ids.get(new)
             if target is None:
                 if len(order) >= max_states:
@@ -98,27 +133,29 @@ def too_many(max_states: int = MAX_STATES) -> str:
 
 
 def no_return(model: Model, prop: Property, states: tuple[State, ...],
-              max_states: int = MAX_STATES, deadline: float | None = None) -> tuple[int | None, str]:
+              max_states: int = MAX_STATES, deadline: float | None = None,
+              graph: Graph | None = None) -> tuple[int | None, str]:
     """(the first ``i`` with ``states[i]`` doomed, "") or (None, why it was not computed)."""
     if not states:
         return None, "the trace has no states"
+    graph = ReferenceGraph(model, prop) if graph is None else graph
     try:
-        ids, doomed = doomed_states(model, prop, tuple(states[0]), max_states, deadline)
+        ids, doomed = doomed_states(model, prop, tuple(states[0]), max_states, deadline, graph)
     except Budget as which:
         if str(which) == "states":
             return None, too_many(max_states)
         return None, "not computed: out of time"
     for i, state in enumerate(states):
-        if ids[tuple(state)] in doomed:
+        if ids[graph.key(tuple(state))] in doomed:
             return i, ""
     return None, "not computed: the trace ends in no bad state"
 
 
 def with_no_return(model: Model, prop: Property, trace: Trace, max_states: int = MAX_STATES,
-                   deadline: float | None = None) -> Trace:
+                   deadline: float | None = None, graph: Graph | None = None) -> Trace:
     """``trace`` with its point of no return (``Trace.no_return``) and, on that step, a
     ``no_return`` note; the initial state's doom is said by ``no_return == 0`` alone."""
-    point, why = no_return(model, prop, trace.raw_states, max_states, deadline)
+    point, why = no_return(model, prop, trace.raw_states, max_states, deadline, graph)
     if point is None:
         return replace(trace, no_return_note=why)
     steps = list(trace.steps)

@@ -15,6 +15,7 @@ from explorer import semantics as S
 from explorer.engines import explicit
 from explorer.lang import load_spec
 from explorer.semantics.causes import data_places
+from explorer.engines.explicit.machine import CompiledGraph
 from explorer.semantics.doom import Budget, doomed_states, no_return, with_no_return
 
 V414 = Path(__file__).parents[2] / "specs" / "kvm_fpu" / "v4.14.kp"
@@ -40,6 +41,19 @@ def test_doomed_states_are_exactly_those_with_no_way_out(model):
         ids, doomed = doomed_states(model, prop, init)
         safe = _safe_by_greatest_fixpoint(model, prop, list(ids))
         assert {s for s, i in ids.items() if i not in doomed} == safe
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models(max_actions=5))
+def test_the_compiled_graph_dooms_the_same_states(model):
+    """What ``app`` walks (the compiled machine) against the reference semantics."""
+    for prop, init in itertools.product(model.properties, list(S.initial_states(model))[:2]):
+        ids, doomed = doomed_states(model, prop, init)
+        graph = CompiledGraph(model, prop)
+        compiled_ids, compiled_doomed = doomed_states(model, prop, init, graph=graph)
+        assert len(compiled_ids) == len(ids)
+        assert {graph.key(s) for s, i in ids.items() if i in doomed} == \
+            {k for k, i in compiled_ids.items() if i in compiled_doomed}
 
 
 def test_a_run_with_a_single_future_is_doomed_from_its_start():

@@ -1,12 +1,14 @@
 """The compiled semantics callable from Python: successors and predicates of one state,
-for tests, path rebuilding and houdini's concrete amplification."""
+for tests, path rebuilding, houdini's concrete amplification and a trace's point of no
+return."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from explorer.engines.explicit.kernel import ERR_INDEX, expand, holds
-from explorer.semantics.program import Program
+from explorer.ir import Model, Property
+from explorer.semantics.program import Program, compile_model
 from explorer.semantics.reference import EvaluationError
 
 
@@ -43,3 +45,23 @@ class Machine:
 def raise_error(program: Program, err: np.ndarray) -> None:
     what = "index out of range" if err[0] == ERR_INDEX else "value out of range"
     raise EvaluationError(f"action {int(err[1])}: {what}")
+
+
+class CompiledGraph:
+    """A model's transition graph for one property on the compiled machine, keyed by
+    packed states (bytes): what ``semantics.doom`` walks to find a counterexample's point
+    of no return, tens of times faster than the reference evaluator it is tested against."""
+
+    def __init__(self, model: Model, prop: Property):
+        program = compile_model(model, [prop.bad])
+        self.layout = program.layout
+        self.machine = Machine(program)
+
+    def key(self, state) -> bytes:
+        return self.layout.pack(state).tobytes()
+
+    def bad(self, key: bytes) -> bool:
+        return self.machine.holds(0, np.frombuffer(key, dtype=np.uint64))
+
+    def successors(self, key: bytes):
+        return [new.tobytes() for _, new in self.machine.successors(np.frombuffer(key, dtype=np.uint64))]
