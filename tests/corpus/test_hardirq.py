@@ -24,7 +24,7 @@ def _verdict(variant: str, prop: str):
 
 def test_v5_16_hardirq_clobbers_the_swap_under_fpregs_lock():
     outcome = _verdict("v5.16", "integrity")
-    assert isinstance(outcome, Violated) and outcome.depth == 22
+    assert isinstance(outcome, Violated) and outcome.depth == 28
     steps = outcome.trace.steps
     hard = [i for i, step in enumerate(steps) if step.context == "hard_crypto"]
     assert hard and steps[hard[0] - 1].chain[-1] == "fpregs_mark_activate"   # inside the swap

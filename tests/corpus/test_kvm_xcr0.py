@@ -27,7 +27,7 @@ def _verdict(variant: str, prop: str, params: dict | None = None):
 
 def test_v5_0_restores_host_xstate_under_the_guests_xcr0():
     outcome = _verdict("v5.0", "host_xcr0")
-    assert isinstance(outcome, Violated) and outcome.depth == 14
+    assert isinstance(outcome, Violated) and outcome.depth == 16
     steps = outcome.trace.steps
     loaded = next(i for i, s in enumerate(steps) if s.statement == "xsetbv(guest_xcr0)")
     mce = next(i for i, s in enumerate(steps) if "do_machine_check" in s.chain)
