@@ -13,7 +13,10 @@ Encoding, chosen so that every latch resets to 0 (what ABC's ``pdr`` assumes):
   initial frames are exactly the model's initial states and no extra state is added;
 * a step reads the selector inputs ``_sel``: action number ``sel`` fires if its guard
   holds; a selector that names no enabled action leaves the state as it is (stuttering
-  changes no reachable set and no invariant);
+  changes no reachable set and no invariant).  The selector has a value that names no
+  action at all (``bits(n)`` inputs for ``n`` actions), so every state can stutter: the
+  first step can then store any initial state in the latches, which is what lets an
+  invariant over the latches be read back as one over the model's states;
 * the output is ``bad`` or an evaluation error: an array index or a stored value outside
   its sort in a guard or an enabled action, as the reference evaluator would raise
   (``explorer.export.bitblast``), so a proof also proves the model free of them.
@@ -62,6 +65,12 @@ class AigerExport:
     """Per element chosen by inputs before the first step: (slot, its input positions)."""
     actions: tuple[str, ...]
     gates: int
+    inputs: tuple[str, ...] = ()
+    """The inputs' symbol names, in file order (what ABC names them in its files)."""
+    latch_names: tuple[str, ...] = ()
+    """The latches' symbol names, in file order."""
+    error_free: bool = False
+    """No evaluation error is possible (the output is exactly the bad predicate)."""
 
     def element_value(self, slot: int, bits: dict[int, int]) -> int:
         """The value of element ``slot`` from its stored bits (bit -> 0/1)."""
@@ -146,10 +155,11 @@ class _Builder:
         return [bit ^ ((code.default >> k) & 1) for k, bit in enumerate(raw)]
 
     def build(self, prop: Property | None) -> tuple[int, int]:
-        """Next states of every latch; the bad output and the evaluation-error literal."""
+        """Next states of every latch; the output (bad or an evaluation error) and the
+        evaluation-error literal (of the actions and of the bad predicate)."""
         model, aig, blast = self.model, self.aig, self.blaster.walk
         n = len(model.actions)
-        width = max(1, (n - 1).bit_length())
+        width = max(1, n.bit_length())  # value n names no action: every state can stutter
         select = [aig.input(f"_sel[{k}]") for k in range(width)]
         self.select = tuple(len(aig.inputs) - width + k for k in range(width))
         sel_word = select + [FALSE]
@@ -193,7 +203,8 @@ class _Builder:
         bad = FALSE
         if prop is not None:
             value, bad_err = blast(prop.bad)
-            bad = aig.or_(self.blaster.truth(value), bad_err)
+            bad = self.blaster.truth(value)
+            error = aig.or_(error, bad_err)
         return aig.or_(bad, error), error
 
 
@@ -201,7 +212,7 @@ def to_aiger(model: Model, prop: Property | None) -> AigerExport:
     """``model`` as binary AIGER whose output 0 is ``prop``'s bad predicate or an
     evaluation error (only the evaluation errors when ``prop`` is None)."""
     builder = _Builder(model)
-    bad, _ = builder.build(prop)
+    bad, error = builder.build(prop)
     name = "bad" if prop is None else f"bad:{prop.name}"
     builder.aig.output(bad, name)
     comments = [f"{model.name}: exported by explorer from the grounded IR",
@@ -219,4 +230,7 @@ def to_aiger(model: Model, prop: Property | None) -> AigerExport:
         choice=tuple(builder.choice),
         actions=tuple(a.name for a in model.actions),
         gates=len(builder.aig.gates),
+        inputs=tuple(name for _, name in builder.aig.inputs),
+        latch_names=tuple(name for _, name in builder.aig.latches),
+        error_free=error == FALSE,
     )

@@ -1,0 +1,194 @@
+"""ABC as a peer engine: the AIGER export (``explorer.export.aiger``) run through ABC's
+``pdr`` (IC3, engine ``abc``) or ``bmc3`` (engine ``abc-bmc``).
+
+* A counterexample: ABC writes it (``write_cex -n``); its frames' inputs are read back as
+  an initial state and action selectors (``explorer.export.aiger_read``), the selectors
+  that name no enabled action (stutters) are dropped, and the run is a ``Found`` claim
+  that the trust gate replays.  ``bmc3`` checks frames in order, so its run is a
+  shortest one.
+* A proof (``pdr``): ``pdr -d`` dumps the inductive invariant it found as the cubes it
+  blocked; they are read back as clauses over the model's elements and claimed as an
+  ``InvariantCertificate``, which the gate re-checks with z3 (initial states, induction,
+  the property) before "proved" is printed.  ``pdr`` by default proves the clauses
+  inductive *relative to the property* (its ``-o``), so the claimed invariant is the
+  clauses and the property's ``not bad``; where the export's output is more than the bad
+  predicate (an evaluation error is possible), ``pdr -o`` is run instead, whose clauses
+  are inductive on their own.
+* ``bmc3`` with no counterexample: ``HoldsUpTo(bound)`` only if ABC says it finished
+  frames 0 to ``bound`` (``No output asserted in N frames``); fewer frames is ``Unknown``
+  with the frames it did finish.
+* A missing program, a crash, a timeout, output this module cannot read: ``Unknown``
+  with the reason.
+
+``run_abc`` is the plain function benchmarks call.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from explorer import semantics
+from explorer.engines.base import (
+    Counterexample, Deadline, EngineResult, Found, InvariantCertificate, Options, Safe,
+)
+from explorer.engines.peers import PeerFailed, PeerTimeout, ToolMissing, first_line, run, tool
+from explorer.export.aiger import AigerExport, to_aiger
+from explorer.export.aiger_read import AigerReadError, read_cex, read_invariant
+from explorer.ir import Model, Property
+from explorer.ir import expr as ir
+from explorer.ir.readable import Clause, clause_conjuncts, conjunction
+from explorer.verdict import HoldsUpTo, Unknown
+
+ASSERTED = re.compile(r"[Oo]utput (\d+) of miter .* was asserted in frame (\d+)")
+NO_CEX = re.compile(r"No output asserted in (\d+) frames")
+GRACE_S = 5.0
+"""How long past its own ``-T`` limit ABC may run before it is killed."""
+
+
+@dataclass(frozen=True)
+class AbcRun:
+    """One ABC run, as read from its output.
+
+    ``answer`` is ``"proved"``, ``"violated"``, ``"bounded"`` (bmc3: no counterexample
+    in ``frames`` frames) or ``"undecided"`` (with ``problem`` saying why);
+    ``selections`` and ``init`` are the counterexample's, ``clauses`` the invariant's
+    (over the model's elements), ``relative`` whether the clauses need the property
+    (``pdr`` without ``-o``).
+    """
+
+    answer: str
+    seconds: float
+    frames: int | None = None
+    init: tuple[int, ...] | None = None
+    selections: tuple[int, ...] | None = None
+    clauses: tuple[Clause, ...] | None = None
+    relative: bool = False
+    problem: str = ""
+    output: str = field(default="", repr=False)
+
+
+def run_abc(model: Model, prop: Property, method: str, *, bound: int = 20,
+            timeout_s: float | None = None, workdir: str | None = None) -> AbcRun:
+    """ABC's ``method`` (``pdr`` or ``bmc3``, the latter to ``bound`` steps) on
+    ``model``'s AIGER export for ``prop``.  Raises ``ToolMissing``, ``PeerTimeout`` and
+    ``PeerFailed`` (ABC crashed, or wrote what cannot be read)."""
+    abc = tool("abc")
+    export = to_aiger(model, prop)
+    if workdir is None:
+        with tempfile.TemporaryDirectory(prefix="explorer-abc-") as folder:
+            return _run(model, export, abc, method, bound, timeout_s, folder)
+    os.makedirs(workdir, exist_ok=True)
+    return _run(model, export, abc, method, bound, timeout_s, workdir)
+
+
+def _run(model: Model, export: AigerExport, abc: str, method: str, bound: int,
+         timeout_s: float | None, folder: str) -> AbcRun:
+    with open(os.path.join(folder, "model.aig"), "wb") as out:
+        out.write(export.data)
+    limit = "" if timeout_s is None else f" -T {max(1, int(timeout_s))}"
+    relative = method == "pdr" and export.error_free
+    if method == "pdr":
+        command = f"pdr{'' if relative else ' -o'}{limit} -d -I inv.pla"
+    elif method == "bmc3":
+        command = f"bmc3 -F {bound + 1}{limit}"
+    else:
+        raise ValueError(f"no ABC method {method!r}")
+    script = f"read_aiger model.aig; {command}; write_cex -n cex.txt"
+    ran = run([abc, "-c", script], folder, None if timeout_s is None else timeout_s + GRACE_S)
+    text = ran.output
+    if ran.returncode != 0:
+        raise PeerFailed(f"ABC exited with status {ran.returncode}: {_last_line(text)}")
+    asserted = ASSERTED.search(text)
+    if asserted:
+        with open(os.path.join(folder, "cex.txt"), encoding="utf-8", errors="replace") as cex:
+            init, selections = read_cex(cex.read(), export)
+        return AbcRun("violated", ran.seconds, int(asserted.group(2)), init, selections,
+                      output=text)
+    if method == "pdr" and "Property proved" in text:
+        path = os.path.join(folder, "inv.pla")
+        if not os.path.exists(path):
+            raise PeerFailed("ABC's pdr proved the property but wrote no invariant")
+        with open(path, encoding="utf-8", errors="replace") as pla:
+            clauses = read_invariant(pla.read(), export, model)
+        return AbcRun("proved", ran.seconds, clauses=clauses, relative=relative, output=text)
+    frames = NO_CEX.search(text)
+    if method == "bmc3" and frames:
+        done = int(frames.group(1))
+        answer = "bounded" if done >= bound + 1 else "undecided"
+        problem = "" if answer == "bounded" else f"bmc3 stopped after {done} frames: {_last_line(text)}"
+        return AbcRun(answer, ran.seconds, done, problem=problem, output=text)
+    return AbcRun("undecided", ran.seconds, problem=_last_line(text), output=text)
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1][:200] if lines else first_line(text)
+
+
+def _found(model: Model, result: AbcRun) -> Found | Unknown:
+    """ABC's frames as a run: the selected actions that are enabled, in order (the
+    others stutter).  A run that stops on an evaluation error is no counterexample."""
+    state = result.init
+    actions: list[str] = []
+    try:
+        for number in result.selections:
+            if number >= len(model.actions):
+                continue
+            action = model.actions[number]
+            if semantics.enabled(model, action, state):
+                state = semantics.apply(model, action, state)
+                actions.append(action.name)
+    except semantics.EvaluationError as error:
+        return Unknown(f"error: {error}")
+    return Found(Counterexample(tuple(result.init), tuple(actions)))
+
+
+def _certificate(model: Model, prop: Property, result: AbcRun) -> InvariantCertificate:
+    """The clauses as the certificate; with the property's ``not bad`` when ``pdr``
+    proved them relative to it."""
+    if not result.relative:
+        return InvariantCertificate(None, clauses=result.clauses)
+    invariant = ir.and_(conjunction(clause_conjuncts(model, result.clauses)), ir.not_(prop.bad))
+    return InvariantCertificate(invariant)
+
+
+def _engine(name: str, method: str):
+    def check(model: Model, prop: Property, options: Options = Options()) -> EngineResult:
+        deadline = Deadline(options.timeout_s)
+        stats: dict[str, Any] = {"engine": name}
+        try:
+            result = run_abc(model, prop, method, bound=options.bound,
+                             timeout_s=options.timeout_s)
+        except ToolMissing as error:
+            return EngineResult(Unknown(str(error)), stats)
+        except PeerTimeout:
+            return EngineResult(Unknown(f"timeout after {deadline.elapsed():.1f} s ({name})"), stats)
+        except (PeerFailed, AigerReadError, OSError, ValueError) as error:
+            return EngineResult(Unknown(f"{name} gave no answer: {error}"), stats)
+        stats.update(abc_s=result.seconds, abc_frames=result.frames)
+        if result.answer == "violated":
+            return EngineResult(_found(model, result), stats)
+        if result.answer == "proved":
+            stats["abc_clauses"] = len(result.clauses)
+            return EngineResult(Safe(name, _certificate(model, prop, result)), stats)
+        if result.answer == "bounded":
+            return EngineResult(HoldsUpTo(options.bound), stats)
+        bound = 0 if not result.frames else result.frames - 1  # frames 0..frames-1 are safe
+        if "timeout" in result.problem.lower() or (
+                options.timeout_s is not None and deadline.elapsed() >= options.timeout_s):
+            return EngineResult(Unknown(f"timeout after {options.timeout_s} s ({name})",
+                                        bound=bound), stats)
+        return EngineResult(Unknown(f"{name} gave no answer: {result.problem}", bound=bound),
+                            stats)
+
+    check.__doc__ = (f"Whether ``prop``'s bad states are reachable, by ABC's ``{method}`` on "
+                     "the AIGER export; see the module docstring for what is claimed.")
+    return check
+
+
+check = _engine("abc", "pdr")
+check_bmc = _engine("abc-bmc", "bmc3")
