@@ -4,8 +4,11 @@
 * A counterexample: ABC writes it (``write_cex -n``); its frames' inputs are read back as
   an initial state and action selectors (``explorer.export.aiger_read``), the selectors
   that name no enabled action (stutters) are dropped, and the run is a ``Found`` claim
-  that the trust gate replays.  ``bmc3`` checks frames in order, so its run is a
-  shortest one.
+  that the trust gate replays.  ``bmc3`` checks frames in order, so its run has the
+  fewest frames; ``pdr``'s is shortened by ``bmc3`` to its length, and a run that ends
+  in a forbidden step (one step more than its frames) is replaced by one that reaches a
+  bad state proper in as many frames, where ``bmc3`` finds one: the depth is then the
+  shortest as explorer counts it, like ``bmc``'s.
 * A proof (``pdr``): ``pdr -d`` dumps the inductive invariant it found as the cubes it
   blocked; they are read back as clauses over the model's elements and claimed as an
   ``InvariantCertificate``, which the gate re-checks with z3 (initial states, induction,
@@ -15,8 +18,9 @@
   predicate (an evaluation error is possible), ``pdr -o`` is run instead, whose clauses
   are inductive on their own.
 * ``bmc3`` with no counterexample: ``HoldsUpTo(bound)`` only if ABC says it finished
-  frames 0 to ``bound`` (``No output asserted in N frames``); fewer frames is ``Unknown``
-  with the frames it did finish.
+  frames 0 to ``bound`` (``No output asserted in N frames``), or that it visited every
+  reachable state (``Explored all reachable states``, on small models); fewer frames is
+  ``Unknown`` with the frames it did finish.
 * A missing program, a crash, a timeout, output this module cannot read: ``Unknown``
   with the reason.
 
@@ -28,7 +32,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from explorer import semantics
@@ -45,6 +49,7 @@ from explorer.verdict import HoldsUpTo, Unknown
 
 ASSERTED = re.compile(r"[Oo]utput (\d+) of miter .* was asserted in frame (\d+)")
 NO_CEX = re.compile(r"No output asserted in (\d+) frames")
+EXHAUSTED = re.compile(r"Explored all reachable states after completing (\d+) frames")
 GRACE_S = 5.0
 """How long past its own ``-T`` limit ABC may run before it is killed."""
 
@@ -115,6 +120,8 @@ def _run(model: Model, export: AigerExport, abc: str, method: str, bound: int,
         with open(path, encoding="utf-8", errors="replace") as pla:
             clauses = read_invariant(pla.read(), export, model)
         return AbcRun("proved", ran.seconds, clauses=clauses, relative=relative, output=text)
+    if method == "bmc3" and EXHAUSTED.search(text):  # fewer reachable states than frames
+        return AbcRun("bounded", ran.seconds, bound + 1, output=text)
     frames = NO_CEX.search(text)
     if method == "bmc3" and frames:
         done = int(frames.group(1))
@@ -129,22 +136,55 @@ def _last_line(text: str) -> str:
     return lines[-1][:200] if lines else first_line(text)
 
 
-def _found(model: Model, result: AbcRun) -> Found | Unknown:
-    """ABC's frames as a run: the selected actions that are enabled, in order (the
-    others stutter).  A run that stops on an evaluation error is no counterexample."""
+def _run_of(model: Model, prop: Property, result: AbcRun) -> tuple[Counterexample, tuple[int, ...]]:
+    """ABC's frames as a run and its last state: the selected actions that are enabled,
+    in order (the others stutter), up to the first bad state.  Raises
+    ``semantics.EvaluationError`` where the run stops on an evaluation error."""
     state = result.init
     actions: list[str] = []
+    for number in result.selections:
+        if semantics.is_bad(model, prop, state):
+            break
+        if number >= len(model.actions):
+            continue
+        action = model.actions[number]
+        if semantics.enabled(model, action, state):
+            state = semantics.apply(model, action, state)
+            actions.append(action.name)
+    return Counterexample(tuple(result.init), tuple(actions)), state
+
+
+def _shortest(model: Model, prop: Property, result: AbcRun, method: str,
+              deadline: Deadline) -> Found | Unknown:
+    """A counterexample as short as explorer counts depth (as ``bmc`` finds them).
+
+    ``pdr``'s run is not a shortest one: ``bmc3`` is run to its length.  A run whose
+    last state only enables a forbidden step is one step longer than its frames; where
+    a bad state proper could be reached in as many frames, ``bmc3`` on the state part
+    alone finds it."""
     try:
-        for number in result.selections:
-            if number >= len(model.actions):
-                continue
-            action = model.actions[number]
-            if semantics.enabled(model, action, state):
-                state = semantics.apply(model, action, state)
-                actions.append(action.name)
+        if method == "pdr":
+            shorter = _again(model, prop, result.frames, deadline)
+            result = shorter if shorter is not None else result
+        run, last = _run_of(model, prop, result)
+        if prop.sites and prop.state_bad != ir.FALSE and result.frames \
+                and not semantics.evaluate(model, prop.state_bad, last):
+            state_part = replace(prop, bad=prop.state_bad, sites=())
+            proper = _again(model, state_part, result.frames, deadline)
+            if proper is not None and proper.frames == result.frames:
+                run, _ = _run_of(model, state_part, proper)
     except semantics.EvaluationError as error:
         return Unknown(f"error: {error}")
-    return Found(Counterexample(tuple(result.init), tuple(actions)))
+    return Found(run)
+
+
+def _again(model: Model, prop: Property, frames: int, deadline: Deadline) -> AbcRun | None:
+    """``bmc3`` to ``frames`` frames: its counterexample, or None (none, or no answer)."""
+    try:
+        again = run_abc(model, prop, "bmc3", bound=frames, timeout_s=deadline.remaining_s())
+    except (PeerFailed, PeerTimeout, AigerReadError, OSError, ValueError):
+        return None
+    return again if again.answer == "violated" else None
 
 
 def _certificate(model: Model, prop: Property, result: AbcRun) -> InvariantCertificate:
@@ -171,7 +211,7 @@ def _engine(name: str, method: str):
             return EngineResult(Unknown(f"{name} gave no answer: {error}"), stats)
         stats.update(abc_s=result.seconds, abc_frames=result.frames)
         if result.answer == "violated":
-            return EngineResult(_found(model, result), stats)
+            return EngineResult(_shortest(model, prop, result, method, deadline), stats)
         if result.answer == "proved":
             stats["abc_clauses"] = len(result.clauses)
             return EngineResult(Safe(name, _certificate(model, prop, result)), stats)
