@@ -12,11 +12,11 @@
 * A proof (``pdr``): ``pdr -d`` dumps the inductive invariant it found as the cubes it
   blocked; they are read back as clauses over the model's elements and claimed as an
   ``InvariantCertificate``, which the gate re-checks with z3 (initial states, induction,
-  the property) before "proved" is printed.  ``pdr`` by default proves the clauses
-  inductive *relative to the property* (its ``-o``), so the claimed invariant is the
-  clauses and the property's ``not bad``; where the export's output is more than the bad
-  predicate (an evaluation error is possible), ``pdr -o`` is run instead, whose clauses
-  are inductive on their own.
+  the property) before "proved" is printed.  ``pdr`` (by default, its ``-o``) uses the
+  property as an inductive hypothesis, which makes it several times faster here; the
+  clauses of its fixpoint frame still exclude every state where the output (the bad
+  predicate or an evaluation error) holds, so they are inductive on their own, and the
+  gate checks that they are.
 * ``bmc3`` with no counterexample: ``HoldsUpTo(bound)`` only if ABC says it finished
   frames 0 to ``bound`` (``No output asserted in N frames``), or that it visited every
   reachable state (``Explored all reachable states``, on small models); fewer frames is
@@ -44,7 +44,7 @@ from explorer.export.aiger import AigerExport, to_aiger
 from explorer.export.aiger_read import AigerReadError, read_cex, read_invariant
 from explorer.ir import Model, Property
 from explorer.ir import expr as ir
-from explorer.ir.readable import Clause, clause_conjuncts, conjunction
+from explorer.ir.readable import Clause
 from explorer.verdict import HoldsUpTo, Unknown
 
 ASSERTED = re.compile(r"[Oo]utput (\d+) of miter .* was asserted in frame (\d+)")
@@ -61,8 +61,7 @@ class AbcRun:
     ``answer`` is ``"proved"``, ``"violated"``, ``"bounded"`` (bmc3: no counterexample
     in ``frames`` frames) or ``"undecided"`` (with ``problem`` saying why);
     ``selections`` and ``init`` are the counterexample's, ``clauses`` the invariant's
-    (over the model's elements), ``relative`` whether the clauses need the property
-    (``pdr`` without ``-o``).
+    (over the model's elements).
     """
 
     answer: str
@@ -71,7 +70,6 @@ class AbcRun:
     init: tuple[int, ...] | None = None
     selections: tuple[int, ...] | None = None
     clauses: tuple[Clause, ...] | None = None
-    relative: bool = False
     problem: str = ""
     output: str = field(default="", repr=False)
 
@@ -95,9 +93,8 @@ def _run(model: Model, export: AigerExport, abc: str, method: str, bound: int,
     with open(os.path.join(folder, "model.aig"), "wb") as out:
         out.write(export.data)
     limit = "" if timeout_s is None else f" -T {max(1, int(timeout_s))}"
-    relative = method == "pdr" and export.error_free
     if method == "pdr":
-        command = f"pdr{'' if relative else ' -o'}{limit} -d -I inv.pla"
+        command = f"pdr{limit} -d -I inv.pla"
     elif method == "bmc3":
         command = f"bmc3 -F {bound + 1}{limit}"
     else:
@@ -119,7 +116,7 @@ def _run(model: Model, export: AigerExport, abc: str, method: str, bound: int,
             raise PeerFailed("ABC's pdr proved the property but wrote no invariant")
         with open(path, encoding="utf-8", errors="replace") as pla:
             clauses = read_invariant(pla.read(), export, model)
-        return AbcRun("proved", ran.seconds, clauses=clauses, relative=relative, output=text)
+        return AbcRun("proved", ran.seconds, clauses=clauses, output=text)
     if method == "bmc3" and EXHAUSTED.search(text):  # fewer reachable states than frames
         return AbcRun("bounded", ran.seconds, bound + 1, output=text)
     frames = NO_CEX.search(text)
@@ -187,15 +184,6 @@ def _again(model: Model, prop: Property, frames: int, deadline: Deadline) -> Abc
     return again if again.answer == "violated" else None
 
 
-def _certificate(model: Model, prop: Property, result: AbcRun) -> InvariantCertificate:
-    """The clauses as the certificate; with the property's ``not bad`` when ``pdr``
-    proved them relative to it."""
-    if not result.relative:
-        return InvariantCertificate(None, clauses=result.clauses)
-    invariant = ir.and_(conjunction(clause_conjuncts(model, result.clauses)), ir.not_(prop.bad))
-    return InvariantCertificate(invariant)
-
-
 def _engine(name: str, method: str):
     def check(model: Model, prop: Property, options: Options = Options()) -> EngineResult:
         deadline = Deadline(options.timeout_s)
@@ -214,7 +202,7 @@ def _engine(name: str, method: str):
             return EngineResult(_shortest(model, prop, result, method, deadline), stats)
         if result.answer == "proved":
             stats["abc_clauses"] = len(result.clauses)
-            return EngineResult(Safe(name, _certificate(model, prop, result)), stats)
+            return EngineResult(Safe(name, InvariantCertificate(None, clauses=result.clauses)), stats)
         if result.answer == "bounded":
             return EngineResult(HoldsUpTo(options.bound), stats)
         bound = 0 if not result.frames else result.frames - 1  # frames 0..frames-1 are safe

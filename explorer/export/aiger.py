@@ -69,8 +69,6 @@ class AigerExport:
     """The inputs' symbol names, in file order (what ABC names them in its files)."""
     latch_names: tuple[str, ...] = ()
     """The latches' symbol names, in file order."""
-    error_free: bool = False
-    """No evaluation error is possible (the output is exactly the bad predicate)."""
 
     def element_value(self, slot: int, bits: dict[int, int]) -> int:
         """The value of element ``slot`` from its stored bits (bit -> 0/1)."""
@@ -155,8 +153,7 @@ class _Builder:
         return [bit ^ ((code.default >> k) & 1) for k, bit in enumerate(raw)]
 
     def build(self, prop: Property | None) -> tuple[int, int]:
-        """Next states of every latch; the output (bad or an evaluation error) and the
-        evaluation-error literal (of the actions and of the bad predicate)."""
+        """Next states of every latch; the bad output and the evaluation-error literal."""
         model, aig, blast = self.model, self.aig, self.blaster.walk
         n = len(model.actions)
         width = max(1, n.bit_length())  # value n names no action: every state can stutter
@@ -203,8 +200,7 @@ class _Builder:
         bad = FALSE
         if prop is not None:
             value, bad_err = blast(prop.bad)
-            bad = self.blaster.truth(value)
-            error = aig.or_(error, bad_err)
+            bad = aig.or_(self.blaster.truth(value), bad_err)
         return aig.or_(bad, error), error
 
 
@@ -212,7 +208,7 @@ def to_aiger(model: Model, prop: Property | None) -> AigerExport:
     """``model`` as binary AIGER whose output 0 is ``prop``'s bad predicate or an
     evaluation error (only the evaluation errors when ``prop`` is None)."""
     builder = _Builder(model)
-    bad, error = builder.build(prop)
+    bad, _ = builder.build(prop)
     name = "bad" if prop is None else f"bad:{prop.name}"
     builder.aig.output(bad, name)
     comments = [f"{model.name}: exported by explorer from the grounded IR",
@@ -232,5 +228,4 @@ def to_aiger(model: Model, prop: Property | None) -> AigerExport:
         gates=len(builder.aig.gates),
         inputs=tuple(name for _, name in builder.aig.inputs),
         latch_names=tuple(name for _, name in builder.aig.latches),
-        error_free=error == FALSE,
     )
