@@ -129,7 +129,11 @@ def _run(model: Model, export: AigerExport, abc: str, method: str, bound: int,
 
 
 def _last_line(text: str) -> str:
+    """What ABC said last, or the line where it says it ran out of time."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        if "timeout" in line.lower():
+            return line[:200]
     return lines[-1][:200] if lines else first_line(text)
 
 

@@ -98,6 +98,14 @@ def test_bmc3_that_finished_fewer_frames_than_the_bound_is_no_bounded_proof(mini
     assert abc.check_bmc(mini, mini.property("integrity"), Options(bound=10)).outcome == HoldsUpTo(10)
 
 
+def test_abc_that_stops_at_its_time_limit_is_a_timeout(mini, tmp_path, monkeypatch):
+    fake_abc(tmp_path, "echo 'Reached timeout (1 seconds) in frame 14.'\necho 'Property UNDECIDED.'\n")
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: str(tmp_path / name)
+                        if name == "berkeley-abc" else None)
+    outcome = abc.check(mini, mini.property("integrity"), Options(timeout_s=1.5)).outcome
+    assert isinstance(outcome, Unknown) and outcome.reason.startswith("timeout after 1.5 s"), outcome
+
+
 def test_abc_that_does_not_finish_is_a_timeout(mini, tmp_path, monkeypatch):
     fake_abc(tmp_path, "sleep 30\n")
     monkeypatch.setattr(shutil, "which", lambda name, *a, **k: str(tmp_path / name)
