@@ -4,11 +4,13 @@ Not a test: run it to record figures (Markdown tables on stdout).
 
     python bench/bench_abc.py                       # everything, 900 s per check
     python bench/bench_abc.py --seconds 300 --skip-pdr
+    python bench/bench_abc.py --instances 1,1 --skip-bmc
 
-1. ``--engine abc`` on v5.6 and v5.16 ``integrity`` and ``no_loss`` at ``-P cpus=3 -P
-   other_tasks=3``: the AIGER export's size, ABC's time, the invariant's clauses, the
-   trust gate's re-check of the translated invariant, and the verdict (what
-   ``explorer check SPEC -p PROP -P cpus=3 -P other_tasks=3 --engine abc`` prints).
+1. ``--engine abc`` on v5.6 and v5.16 ``integrity`` and ``no_loss`` at ``-P cpus=C -P
+   other_tasks=N`` (default: 1,1 and 3,3): the AIGER export's size, ABC's time, the
+   invariant's clauses, the trust gate's re-check of the translated invariant, and the
+   verdict (what ``explorer check SPEC -p PROP -P cpus=C -P other_tasks=N --engine abc``
+   prints).
 2. BMC to depth 100 on v4.15 ``integrity`` (default parameters): ``abc-bmc`` (bmc3)
    against explorer's own z3 ``bmc``, each through the gate.
 
@@ -25,7 +27,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PDR_TARGETS = (("v5.6", "integrity"), ("v5.6", "no_loss"), ("v5.16", "integrity"), ("v5.16", "no_loss"))
-LARGE = {"cpus": "3", "other_tasks": "3"}
 
 
 def _check(variant: str, params: dict, prop: str, engine: str, bound: int, seconds: float, out) -> None:
@@ -61,17 +62,23 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=900.0)
     parser.add_argument("--skip-pdr", action="store_true")
     parser.add_argument("--skip-bmc", action="store_true")
+    parser.add_argument("--instances", nargs="*", default=["1,1", "3,3"], help="C,N pairs")
+    parser.add_argument("--targets", nargs="*", default=[f"{v}:{p}" for v, p in PDR_TARGETS],
+                        help="VARIANT:PROPERTY pairs for pdr")
     args = parser.parse_args()
     if not args.skip_pdr:
         print("| variant | property | C,N | latches | gates | verdict | clauses | ABC s | with re-check s |")
         print("|---|---|---|---|---|---|---|---|---|")
-        for variant, prop in PDR_TARGETS:
-            got = _isolated(variant, LARGE, prop, "abc", 20, args.seconds)
-            verdict = got["verdict"] + (f" ({got['reason'][:80]})" if got.get("reason") else "")
-            print(f"| {variant} | {prop} | 3,3 | {got.get('latches')} | {got.get('gates')} | {verdict} "
-                  f"| {got.get('clauses')} | {got.get('engine_s', float('nan')):.1f} "
-                  f"| {got.get('total_s', float('nan')):.1f} |")
-            sys.stdout.flush()
+        for instance in args.instances:
+            cpus, others = instance.split(",")
+            for variant, prop in (target.split(":") for target in args.targets):
+                params = {"cpus": cpus, "other_tasks": others}
+                got = _isolated(variant, params, prop, "abc", 20, args.seconds)
+                verdict = got["verdict"] + (f" ({got['reason'][:80]})" if got.get("reason") else "")
+                print(f"| {variant} | {prop} | {instance} | {got.get('latches')} | {got.get('gates')} "
+                      f"| {verdict} | {got.get('clauses')} | {got.get('engine_s', float('nan')):.1f} "
+                      f"| {got.get('total_s', float('nan')):.1f} |")
+                sys.stdout.flush()
         print()
     if not args.skip_bmc:
         print("| v4.15 integrity, depth 100 | verdict | engine s | with gate s |")
