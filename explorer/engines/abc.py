@@ -212,7 +212,8 @@ def _engine(name: str, method: str):
         bound = 0 if not result.frames else result.frames - 1  # frames 0..frames-1 are safe
         if "timeout" in result.problem.lower() or (
                 options.timeout_s is not None and deadline.elapsed() >= options.timeout_s):
-            return EngineResult(Unknown(f"timeout after {options.timeout_s:.1f} s ({name})",
+            limit = "its time limit" if options.timeout_s is None else f"{options.timeout_s:.1f} s"
+            return EngineResult(Unknown(f"timeout after {limit} ({name})",
                                         bound=bound), stats)
         return EngineResult(Unknown(f"{name} gave no answer: {result.problem}", bound=bound),
                             stats)
