@@ -13,7 +13,9 @@ time, states per second, the bytes per stored state and the peak memory of the p
 timed apart, and the main job (``explorer check --bound 20`` over the bundled variants)
 timed as a user runs it.  When the SPIN engine is installed (``explorer.engines.spin``
 and the ``spin`` binary), the same instances go through SPIN's compile-and-verify on the
-Promela export, as the baseline the ratios are taken against.
+Promela export, as the baseline the ratios are taken against; where ABC is installed
+(``berkeley-abc``), its ``pdr`` runs on the AIGER export of the same instance for
+``integrity`` (its answer and time; a proof's invariant is not re-checked here).
 """
 
 from __future__ import annotations
@@ -91,14 +93,29 @@ def _spin(variant: str, cpus: int, others: int, seconds: float) -> dict | None:
     return {"states": getattr(result, "states_stored", None), "time_s": time.monotonic() - start}
 
 
+def _abc(variant: str, cpus: int, others: int, seconds: float) -> dict | None:
+    from explorer.engines import abc, peers
+    if peers.missing("abc"):
+        return None
+    from explorer.lang import load_spec
+    model = load_spec(str(ROOT / f"specs/kvm_fpu/{variant}.kp"),
+                      {"cpus": str(cpus), "other_tasks": str(others)}).model
+    start = time.monotonic()
+    try:
+        result = abc.run_abc(model, model.property("integrity"), "pdr", timeout_s=seconds)
+    except (peers.PeerFailed, peers.PeerTimeout) as error:
+        return {"answer": f"no answer ({str(error)[:40]})", "time_s": time.monotonic() - start}
+    return {"answer": result.answer, "time_s": time.monotonic() - start}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--variants", nargs="*", default=list(VARIANTS))
     args = parser.parse_args()
     print("| variant | C,N | full states | full s | full states/s | B/state | peak MiB "
-          "| reduced states | represented | reduced s | SPIN states | SPIN s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| reduced states | represented | reduced s | SPIN states | SPIN s | ABC pdr integrity | ABC s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for variant in args.variants:
         for cpus, others in INSTANCES:
             full = _isolated(_explore, variant, cpus, others, "none", args.seconds)
@@ -107,12 +124,14 @@ def main() -> None:
                 continue
             reduced = _isolated(_explore, variant, cpus, others, "symmetry", args.seconds)
             spin = _spin(variant, cpus, others, args.seconds) or {}
+            ic3 = _abc(variant, cpus, others, args.seconds) or {}
             mark = "" if full["complete"] else " (stopped)"
             print(f"| {variant} | {cpus},{others} | {full['states']:,}{mark} | {full['time_s']:.2f} "
                   f"| {full['states_per_s']:,.0f} | {full['bytes_per_state']:.0f} | {full['peak_mib']:.0f} "
                   f"| {reduced['states']:,}{'' if reduced['complete'] else ' (stopped)'} "
                   f"| {reduced['represented']:,} | {reduced['time_s']:.2f} "
-                  f"| {spin.get('states', '-')} | {spin.get('time_s', float('nan')):.2f} |")
+                  f"| {spin.get('states', '-')} | {spin.get('time_s', float('nan')):.2f} "
+                  f"| {ic3.get('answer', '-')} | {ic3.get('time_s', float('nan')):.2f} |")
             sys.stdout.flush()
     print()
     print("| variant | C,N | integrity (symmetry) | states | search s | re-check s | re-check / search |")

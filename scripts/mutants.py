@@ -19,6 +19,11 @@ one line per disagreement and a summary, and exits 1 if there is any disagreemen
 
     python scripts/mutants.py                       # every mutant, every engine
     python scripts/mutants.py --limit 120 --engines bmc,kind,houdini --jobs 2
+    python scripts/mutants.py --limit 40 --engines spin,abc,abc-bmc  # the peers
+
+``--engines`` takes any of ``explorer check --engine``'s names; the peers (spin, abc,
+abc-bmc) need their programs, and the script says which Debian package is missing
+(exit 2) rather than count their ``unknown`` answers as agreement.
 """
 
 from __future__ import annotations
@@ -32,9 +37,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from explorer.app import ENGINE_NAMES
 from explorer.app.jobs import Job
 from explorer.app.pool import default_workers, run_tasks
 from explorer.app.run import failed_verdict
+from explorer.engines import peers
 from explorer.lang import SpecError, load_spec
 from explorer.verdict import HoldsUpTo, Proved, Unknown, Verdict, Violated
 
@@ -49,6 +56,8 @@ WEAKER = {
     "local_irq_disable()": "skip",
     "local_bh_disable()": "skip",
 }
+BOUNDED = ("bmc", "abc-bmc")
+"""Engines whose answer without a counterexample is "holds up to the bound"."""
 SIMPLE = re.compile(r"^\s+([A-Za-z_][\w.\[\]]*\s*=\s*[^=].*|[A-Za-z_]\w*\(.*\)|skip)\s*(//.*)?$")
 
 
@@ -133,9 +142,9 @@ def agrees(engine: str, got, reference, bound: int) -> bool:
     if isinstance(reference, Violated):
         if isinstance(got, Violated):
             return got.depth == reference.depth
-        return engine == "bmc" and isinstance(got, HoldsUpTo) and reference.depth > bound
+        return engine in BOUNDED and isinstance(got, HoldsUpTo) and reference.depth > bound
     if isinstance(reference, Proved):
-        return isinstance(got, Proved) or (engine in ("bmc", "kind") and isinstance(got, HoldsUpTo))
+        return isinstance(got, Proved) or (engine in (*BOUNDED, "kind") and isinstance(got, HoldsUpTo))
     return True
 
 
@@ -149,6 +158,12 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=default_workers())
     args = parser.parse_args()
     engines = [e for e in args.engines.split(",") if e]
+    for engine in engines:
+        if engine not in ENGINE_NAMES:
+            parser.error(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINE_NAMES)}")
+        why = peers.missing(engine)
+        if why:
+            parser.error(f"engine {engine}: {why}")
     chosen = mutants()[::args.every]
     if args.limit:
         chosen = chosen[:args.limit]

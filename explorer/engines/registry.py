@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explorer.engines import bmc, explicit, houdini, kinduction, pdr, spin
+from explorer.engines import abc, bmc, explicit, houdini, kinduction, pdr, spin
 from explorer.engines.base import Engine
 
 ENGINES: dict[str, Engine] = {
@@ -12,6 +12,8 @@ ENGINES: dict[str, Engine] = {
     "explicit": explicit.check,
     "houdini": houdini.check,
     "spin": spin.check,
+    "abc": abc.check,
+    "abc-bmc": abc.check_bmc,
 }
 NAMES: tuple[str, ...] = tuple(ENGINES)
 

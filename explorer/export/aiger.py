@@ -13,7 +13,10 @@ Encoding, chosen so that every latch resets to 0 (what ABC's ``pdr`` assumes):
   initial frames are exactly the model's initial states and no extra state is added;
 * a step reads the selector inputs ``_sel``: action number ``sel`` fires if its guard
   holds; a selector that names no enabled action leaves the state as it is (stuttering
-  changes no reachable set and no invariant);
+  changes no reachable set and no invariant).  The selector has a value that names no
+  action at all (``bits(n)`` inputs for ``n`` actions), so every state can stutter: the
+  first step can then store any initial state in the latches, which is what lets an
+  invariant over the latches be read back as one over the model's states;
 * the output is ``bad`` or an evaluation error: an array index or a stored value outside
   its sort in a guard or an enabled action, as the reference evaluator would raise
   (``explorer.export.bitblast``), so a proof also proves the model free of them.
@@ -62,6 +65,10 @@ class AigerExport:
     """Per element chosen by inputs before the first step: (slot, its input positions)."""
     actions: tuple[str, ...]
     gates: int
+    inputs: tuple[str, ...] = ()
+    """The inputs' symbol names, in file order (what ABC names them in its files)."""
+    latch_names: tuple[str, ...] = ()
+    """The latches' symbol names, in file order."""
 
     def element_value(self, slot: int, bits: dict[int, int]) -> int:
         """The value of element ``slot`` from its stored bits (bit -> 0/1)."""
@@ -149,7 +156,7 @@ class _Builder:
         """Next states of every latch; the bad output and the evaluation-error literal."""
         model, aig, blast = self.model, self.aig, self.blaster.walk
         n = len(model.actions)
-        width = max(1, (n - 1).bit_length())
+        width = max(1, n.bit_length())  # value n names no action: every state can stutter
         select = [aig.input(f"_sel[{k}]") for k in range(width)]
         self.select = tuple(len(aig.inputs) - width + k for k in range(width))
         sel_word = select + [FALSE]
@@ -219,4 +226,6 @@ def to_aiger(model: Model, prop: Property | None) -> AigerExport:
         choice=tuple(builder.choice),
         actions=tuple(a.name for a in model.actions),
         gates=len(builder.aig.gates),
+        inputs=tuple(name for _, name in builder.aig.inputs),
+        latch_names=tuple(name for _, name in builder.aig.latches),
     )

@@ -12,9 +12,9 @@ ROOT = Path(__file__).parents[2]
 MINI = str(ROOT / "tests/specs/mini.kp")
 
 
-def test_export_writes_promela_and_aiger(tmp_path):
+def test_export_writes_promela_aiger_and_vmt(tmp_path):
     runner = CliRunner()
-    for fmt, header in (("promela", b"/* "), ("aiger", b"aig ")):
+    for fmt, header in (("promela", b"/* "), ("aiger", b"aig "), ("smt2", b"; mini")):
         out = tmp_path / f"m.{fmt}"
         result = runner.invoke(app, ["export", MINI, "--format", fmt, "-o", str(out), "-P", "cpus=1"])
         assert result.exit_code == 0, result.output

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from support.strategies import models
 
 from explorer import semantics
-from explorer.engines import Options, bmc, explicit, houdini, kinduction, pdr
+from explorer.engines import Options, abc, bmc, explicit, houdini, kinduction, pdr, peers, spin
 from explorer.lang import load_spec
 from explorer.ir import Model
 from explorer.verdict import HoldsUpTo, Proved, Unknown, Violated
@@ -81,6 +81,39 @@ def test_all_engines_agree_on_generated_ir_models(model):
 @given(models(max_actions=8, depth=3))
 def test_all_engines_agree_on_many_generated_ir_models(model):
     agree(model)
+
+
+PEERS = {"spin": spin.check, "abc": abc.check, "abc-bmc": abc.check_bmc}
+
+
+def peers_agree(model: Model) -> None:
+    """SPIN and ABC on every property of ``model``, explicit search the reference: the
+    same verdicts, the same shortest depths (SPIN's breadth-first search, bmc3, and pdr
+    shortened by bmc3), invariants and state counts that re-check."""
+    for prop in model.properties:
+        reference = checked(explicit.check, model, prop, Options(timeout_s=TIMEOUT)).outcome
+        if isinstance(reference, Unknown):
+            continue
+        bound = (reference.depth if isinstance(reference, Violated) else 0) + 6
+        options = Options(bound=bound, timeout_s=TIMEOUT)
+        for name, engine in PEERS.items():
+            outcome = checked(engine, model, prop, options).outcome
+            where = f"{name} on {prop.name}: {outcome}, explicit: {reference}"
+            if isinstance(reference, Violated):
+                assert isinstance(outcome, Violated) and outcome.depth == reference.depth, where
+                _replays(model, prop, outcome.trace)
+            elif name == "abc-bmc":
+                assert outcome == HoldsUpTo(bound), where
+            else:
+                assert isinstance(outcome, Proved) and outcome.certificate.checked, where
+
+
+@pytest.mark.skipif(any(peers.missing(name) for name in PEERS),
+                    reason=" / ".join(filter(None, (peers.missing(name) for name in PEERS))) or "-")
+@settings(max_examples=6, deadline=None)
+@given(models())
+def test_peers_agree_on_generated_ir_models(model):
+    peers_agree(model)
 
 
 # ----------------------------------------------------------------------------- spec text

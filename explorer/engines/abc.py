@@ -1,0 +1,227 @@
+"""ABC as a peer engine: the AIGER export (``explorer.export.aiger``) run through ABC's
+``pdr`` (IC3, engine ``abc``) or ``bmc3`` (engine ``abc-bmc``).
+
+* A counterexample: ABC writes it (``write_cex -n``); its frames' inputs are read back as
+  an initial state and action selectors (``explorer.export.aiger_read``), the selectors
+  that name no enabled action (stutters) are dropped, and the run is a ``Found`` claim
+  that the trust gate replays.  ``bmc3`` checks frames in order, so its run has the
+  fewest frames; ``pdr``'s is shortened by ``bmc3`` to its length, and a run that ends
+  in a forbidden step (one step more than its frames) is replaced by one that reaches a
+  bad state proper in as many frames, where ``bmc3`` finds one: the depth is then the
+  shortest as explorer counts it, like ``bmc``'s.
+* A proof (``pdr``): ``pdr -d`` dumps the inductive invariant it found as the cubes it
+  blocked; they are read back as clauses over the model's elements and claimed as an
+  ``InvariantCertificate``, which the gate re-checks with z3 (initial states, induction,
+  the property) before "proved" is printed.  ``pdr`` (by default, its ``-o``) uses the
+  property as an inductive hypothesis, which makes it several times faster here; the
+  clauses of its fixpoint frame still exclude every state where the output (the bad
+  predicate or an evaluation error) holds, so they are inductive on their own, and the
+  gate checks that they are.
+* ``bmc3`` with no counterexample: ``HoldsUpTo(bound)`` only if ABC says it finished
+  frames 0 to ``bound`` (``No output asserted in N frames``), or that it visited every
+  reachable state (``Explored all reachable states``, on small models); fewer frames is
+  ``Unknown`` with the frames it did finish.
+* A missing program, a crash, a timeout, output this module cannot read: ``Unknown``
+  with the reason.
+
+``run_abc`` is the plain function benchmarks call.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from explorer import semantics
+from explorer.engines.base import (
+    Counterexample, Deadline, EngineResult, Found, InvariantCertificate, Options, Safe,
+)
+from explorer.engines.peers import PeerFailed, PeerTimeout, ToolMissing, first_line, run, tool
+from explorer.export.aiger import AigerExport, to_aiger
+from explorer.export.aiger_read import AigerReadError, read_cex, read_invariant
+from explorer.ir import Model, Property
+from explorer.ir import expr as ir
+from explorer.ir.readable import Clause
+from explorer.verdict import HoldsUpTo, Unknown
+
+ASSERTED = re.compile(r"[Oo]utput (\d+) of miter .* was asserted in frame (\d+)")
+NO_CEX = re.compile(r"No output asserted in (\d+) frames")
+EXHAUSTED = re.compile(r"Explored all reachable states after completing (\d+) frames")
+GRACE_S = 5.0
+"""How long past its own ``-T`` limit ABC may run before it is killed."""
+
+
+@dataclass(frozen=True)
+class AbcRun:
+    """One ABC run, as read from its output.
+
+    ``answer`` is ``"proved"``, ``"violated"``, ``"bounded"`` (bmc3: no counterexample
+    in ``frames`` frames) or ``"undecided"`` (with ``problem`` saying why);
+    ``selections`` and ``init`` are the counterexample's, ``clauses`` the invariant's
+    (over the model's elements).
+    """
+
+    answer: str
+    seconds: float
+    frames: int | None = None
+    init: tuple[int, ...] | None = None
+    selections: tuple[int, ...] | None = None
+    clauses: tuple[Clause, ...] | None = None
+    problem: str = ""
+    output: str = field(default="", repr=False)
+
+
+def run_abc(model: Model, prop: Property, method: str, *, bound: int = 20,
+            timeout_s: float | None = None, workdir: str | None = None) -> AbcRun:
+    """ABC's ``method`` (``pdr`` or ``bmc3``, the latter to ``bound`` steps) on
+    ``model``'s AIGER export for ``prop``.  Raises ``ToolMissing``, ``PeerTimeout`` and
+    ``PeerFailed`` (ABC crashed, or wrote what cannot be read)."""
+    abc = tool("abc")
+    export = to_aiger(model, prop)
+    if workdir is None:
+        with tempfile.TemporaryDirectory(prefix="explorer-abc-") as folder:
+            return _run(model, export, abc, method, bound, timeout_s, folder)
+    os.makedirs(workdir, exist_ok=True)
+    return _run(model, export, abc, method, bound, timeout_s, workdir)
+
+
+def _run(model: Model, export: AigerExport, abc: str, method: str, bound: int,
+         timeout_s: float | None, folder: str) -> AbcRun:
+    with open(os.path.join(folder, "model.aig"), "wb") as out:
+        out.write(export.data)
+    limit = "" if timeout_s is None else f" -T {max(1, int(timeout_s))}"
+    if method == "pdr":
+        command = f"pdr{limit} -d -I inv.pla"
+    elif method == "bmc3":
+        command = f"bmc3 -F {bound + 1}{limit}"
+    else:
+        raise ValueError(f"no ABC method {method!r}")
+    script = f"read_aiger model.aig; {command}; write_cex -n cex.txt"
+    ran = run([abc, "-c", script], folder, None if timeout_s is None else timeout_s + GRACE_S)
+    text = ran.output
+    if ran.returncode != 0:
+        raise PeerFailed(f"ABC exited with status {ran.returncode}: {_last_line(text)}")
+    asserted = ASSERTED.search(text)
+    if asserted:
+        with open(os.path.join(folder, "cex.txt"), encoding="utf-8", errors="replace") as cex:
+            init, selections = read_cex(cex.read(), export)
+        return AbcRun("violated", ran.seconds, int(asserted.group(2)), init, selections,
+                      output=text)
+    if method == "pdr" and "Property proved" in text:
+        path = os.path.join(folder, "inv.pla")
+        if not os.path.exists(path):
+            raise PeerFailed("ABC's pdr proved the property but wrote no invariant")
+        with open(path, encoding="utf-8", errors="replace") as pla:
+            clauses = read_invariant(pla.read(), export, model)
+        return AbcRun("proved", ran.seconds, clauses=clauses, output=text)
+    if method == "bmc3" and EXHAUSTED.search(text):  # fewer reachable states than frames
+        return AbcRun("bounded", ran.seconds, bound + 1, output=text)
+    frames = NO_CEX.search(text)
+    if method == "bmc3" and frames:
+        done = int(frames.group(1))
+        answer = "bounded" if done >= bound + 1 else "undecided"
+        problem = "" if answer == "bounded" else f"bmc3 stopped after {done} frames: {_last_line(text)}"
+        return AbcRun(answer, ran.seconds, done, problem=problem, output=text)
+    return AbcRun("undecided", ran.seconds, problem=_last_line(text), output=text)
+
+
+def _last_line(text: str) -> str:
+    """What ABC said last, or the line where it says it ran out of time."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        if "timeout" in line.lower():
+            return line[:200]
+    return lines[-1][:200] if lines else first_line(text)
+
+
+def _run_of(model: Model, prop: Property, result: AbcRun) -> tuple[Counterexample, tuple[int, ...]]:
+    """ABC's frames as a run and its last state: the selected actions that are enabled,
+    in order (the others stutter), up to the first bad state.  Raises
+    ``semantics.EvaluationError`` where the run stops on an evaluation error."""
+    state = result.init
+    actions: list[str] = []
+    for number in result.selections:
+        if semantics.is_bad(model, prop, state):
+            break
+        if number >= len(model.actions):
+            continue
+        action = model.actions[number]
+        if semantics.enabled(model, action, state):
+            state = semantics.apply(model, action, state)
+            actions.append(action.name)
+    return Counterexample(tuple(result.init), tuple(actions)), state
+
+
+def _shortest(model: Model, prop: Property, result: AbcRun, method: str,
+              deadline: Deadline) -> Found | Unknown:
+    """A counterexample as short as explorer counts depth (as ``bmc`` finds them).
+
+    ``pdr``'s run is not a shortest one: ``bmc3`` is run to its length.  A run whose
+    last state only enables a forbidden step is one step longer than its frames; where
+    a bad state proper could be reached in as many frames, ``bmc3`` on the state part
+    alone finds it."""
+    try:
+        if method == "pdr":
+            shorter = _again(model, prop, result.frames, deadline)
+            result = shorter if shorter is not None else result
+        run, last = _run_of(model, prop, result)
+        if prop.sites and prop.state_bad != ir.FALSE and result.frames \
+                and not semantics.evaluate(model, prop.state_bad, last):
+            state_part = replace(prop, bad=prop.state_bad, sites=())
+            proper = _again(model, state_part, result.frames, deadline)
+            if proper is not None and proper.frames == result.frames:
+                run, _ = _run_of(model, state_part, proper)
+    except semantics.EvaluationError as error:
+        return Unknown(f"error: {error}")
+    return Found(run)
+
+
+def _again(model: Model, prop: Property, frames: int, deadline: Deadline) -> AbcRun | None:
+    """``bmc3`` to ``frames`` frames: its counterexample, or None (none, or no answer)."""
+    try:
+        again = run_abc(model, prop, "bmc3", bound=frames, timeout_s=deadline.remaining_s())
+    except (PeerFailed, PeerTimeout, AigerReadError, OSError, ValueError):
+        return None
+    return again if again.answer == "violated" else None
+
+
+def _engine(name: str, method: str):
+    def check(model: Model, prop: Property, options: Options = Options()) -> EngineResult:
+        deadline = Deadline(options.timeout_s)
+        stats: dict[str, Any] = {"engine": name}
+        try:
+            result = run_abc(model, prop, method, bound=options.bound,
+                             timeout_s=options.timeout_s)
+        except ToolMissing as error:
+            return EngineResult(Unknown(str(error)), stats)
+        except PeerTimeout:
+            return EngineResult(Unknown(f"timeout after {deadline.elapsed():.1f} s ({name})"), stats)
+        except (PeerFailed, AigerReadError, OSError, ValueError) as error:
+            return EngineResult(Unknown(f"{name} gave no answer: {error}"), stats)
+        stats.update(abc_s=result.seconds, abc_frames=result.frames)
+        if result.answer == "violated":
+            return EngineResult(_shortest(model, prop, result, method, deadline), stats)
+        if result.answer == "proved":
+            stats["abc_clauses"] = len(result.clauses)
+            return EngineResult(Safe(name, InvariantCertificate(None, clauses=result.clauses)), stats)
+        if result.answer == "bounded":
+            return EngineResult(HoldsUpTo(options.bound), stats)
+        bound = 0 if not result.frames else result.frames - 1  # frames 0..frames-1 are safe
+        if "timeout" in result.problem.lower() or (
+                options.timeout_s is not None and deadline.elapsed() >= options.timeout_s):
+            limit = "its time limit" if options.timeout_s is None else f"{options.timeout_s:.1f} s"
+            return EngineResult(Unknown(f"timeout after {limit} ({name})",
+                                        bound=bound), stats)
+        return EngineResult(Unknown(f"{name} gave no answer: {result.problem}", bound=bound),
+                            stats)
+
+    check.__doc__ = (f"Whether ``prop``'s bad states are reachable, by ABC's ``{method}`` on "
+                     "the AIGER export; see the module docstring for what is claimed.")
+    return check
+
+
+check = _engine("abc", "pdr")
+check_bmc = _engine("abc-bmc", "bmc3")
