@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import resource
-import shutil
 import subprocess
 import sys
 import time
@@ -79,18 +78,20 @@ def _isolated(target, *args) -> dict:
 
 
 def _spin(variant: str, cpus: int, others: int, seconds: float) -> dict | None:
-    try:
-        from explorer.engines import spin  # the peer engine, where it is installed
-    except ImportError:
-        return None
-    if shutil.which("spin") is None or not hasattr(spin, "run_pan"):
+    from explorer.engines import peers, spin
+    if peers.missing("spin"):
         return None
     from explorer.lang import load_spec
     model = load_spec(str(ROOT / f"specs/kvm_fpu/{variant}.kp"),
                       {"cpus": str(cpus), "other_tasks": str(others)}).model
     start = time.monotonic()
-    result = spin.run_pan(model, None, noreduce=True, bfs=False, timeout_s=seconds)
-    return {"states": getattr(result, "states_stored", None), "time_s": time.monotonic() - start}
+    try:
+        result = spin.run_pan(model, None, noreduce=True, bfs=False, timeout_s=seconds)
+    except (peers.PeerFailed, peers.PeerTimeout) as error:
+        return {"states": f"no answer ({str(error)[:40]})", "time_s": time.monotonic() - start}
+    states = "-" if result.model_states is None else f"{result.model_states:,}"
+    return {"states": states, "time_s": time.monotonic() - start,
+            "compile_s": result.seconds_compile, "search_s": result.seconds_search}
 
 
 def _abc(variant: str, cpus: int, others: int, seconds: float) -> dict | None:
@@ -108,13 +109,19 @@ def _abc(variant: str, cpus: int, others: int, seconds: float) -> dict | None:
     return {"answer": result.answer, "time_s": time.monotonic() - start}
 
 
+def _spin_time(spin: dict) -> str:
+    if "compile_s" not in spin:
+        return f"{spin.get('time_s', float('nan')):.2f}"
+    return f"{spin['time_s']:.2f} ({spin['compile_s']:.2f} + {spin['search_s']:.2f})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--variants", nargs="*", default=list(VARIANTS))
     args = parser.parse_args()
     print("| variant | C,N | full states | full s | full states/s | B/state | peak MiB "
-          "| reduced states | represented | reduced s | SPIN states | SPIN s | ABC pdr integrity | ABC s |")
+          "| reduced states | represented | reduced s | SPIN states | SPIN s (gcc + pan) | ABC pdr integrity | ABC s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for variant in args.variants:
         for cpus, others in INSTANCES:
@@ -130,7 +137,7 @@ def main() -> None:
                   f"| {full['states_per_s']:,.0f} | {full['bytes_per_state']:.0f} | {full['peak_mib']:.0f} "
                   f"| {reduced['states']:,}{'' if reduced['complete'] else ' (stopped)'} "
                   f"| {reduced['represented']:,} | {reduced['time_s']:.2f} "
-                  f"| {spin.get('states', '-')} | {spin.get('time_s', float('nan')):.2f} "
+                  f"| {spin.get('states', '-')} | {_spin_time(spin)} "
                   f"| {ic3.get('answer', '-')} | {ic3.get('time_s', float('nan')):.2f} |")
             sys.stdout.flush()
     print()
