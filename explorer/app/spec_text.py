@@ -1,35 +1,38 @@
 """A proof's invariant as spec text that parses back.
 
 The gate re-checks an invariant in its readable form (``ir.readable``), one conjunct per
-line.  A conjunct is *spec text* when it reads only spec variables (no program counter,
-no scheduler or interrupt state: the elements lowering hides) and its printed line,
-read back by the spec language as ``always LINE`` in the spec's own scope, means
-exactly the conjunct: both are evaluated on every combination of the values of the
-elements they read (all others play no part), with the reference evaluator.  Those lines
-can be pasted into a spec as ``property NAME: always LINE && …`` and proved; every
-conjunct of an inductive invariant holds in every reachable state, so any set of them is
-an invariant.  The printer's ``current[cpu0] == t`` is written ``running(t)`` (one CPU):
-``current`` names the running task in code only.
+line.  Each conjunct is printed as a property writes it: spec variables as the spec names
+them, and the state lowering adds in the property forms of ``lang.lower.places``
+(``runtime_text``): a task's program counter as places at spec lines or functions
+(``vcpu at {"v4.15.kp:28", "v4.15.kp:29"}``, ``vcpu at kvm_load_guest_fpu``), a CPU's
+context switch or handler likewise (``cpu0 at context_switch``), its mode and tasks as
+built-ins (``in_serving_softirq(cpu0)``, ``running(vcpu)``, ``next(cpu0) == vcpu``).  A
+line is claimed as spec text only if, read back by the spec language as ``always LINE`` in
+the spec's own scope, it means exactly the conjunct: both are evaluated on every
+combination of the values of the elements they read (all others play no part), with the
+reference evaluator.  Those lines can be pasted into a spec as
+``property NAME: always LINE && …`` and proved; every conjunct of an inductive invariant
+holds in every reachable state, so any set of them is an invariant.
 
-The other conjuncts stay as they are printed (``vcpu.pc in {kvm_put_guest_fpu:29, …}``):
-the language has no syntax for a thread's position at a spec line or for the scheduler's
-state, so they cannot parse back.
+A conjunct that has no such form (a set of program-counter values that splits one spec
+line, as a function inlined at two calls does; ``let`` locals) stays in the program-counter
+form, under a comment.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Sequence
 
 from explorer import ir
 from explorer.ir import Model
-from explorer.ir.readable import Readable, to_ir
+from explorer.app.runtime_text import RuntimeText
+from explorer.ir.readable import Implies, In, Readable, to_ir
 from explorer.lang import ParamError, SpecError, load_spec
-from explorer.lang.printer import show
+from explorer.lang.printer import AND, show
 from explorer.semantics import EvaluationError, evaluate, initial_states
 
 MAX_ASSIGNMENTS = 200_000
@@ -90,29 +93,56 @@ def _parsed(spec_path: str, params: dict[str, str], lines: Sequence[str]) -> lis
     return [ir.not_(model.property(f"explorer_invariant_{i}").state_bad) for i in range(len(lines))]
 
 
-CURRENT = re.compile(r"current\[(\w+)\] (==|!=) (\w+)")
-"""``current[cpu0] == vcpu``: ``current`` is the running task of code only; in a property
-of a one-CPU model the same fact is ``running(vcpu)``."""
+def _allowed(model: Model, part: Readable, slot: int) -> frozenset[int]:
+    """The values of element ``slot`` for which ``part`` (reading that element only) holds."""
+    expr = to_ir(part)
+    base = list(next(iter(initial_states(model))))
+    out = set()
+    for value in model.elements[slot].sort.values():
+        base[slot] = value
+        if evaluate(model, expr, tuple(base)):
+            out.add(value)
+    return frozenset(out)
 
 
-def spec_form(model: Model, text: str) -> str:
-    """The printed line as the spec language writes it in a property."""
-    if sum(1 for e in model.elements if e.var == "current") != 1:
-        return text
-    return CURRENT.sub(lambda m: ("" if m.group(2) == "==" else "!") + f"running({m.group(3)})", text)
+def _part(model: Model, runtime: RuntimeText, part: Readable) -> tuple[str, int] | None:
+    """A literal of a conjunct as property text (precedence with it)."""
+    slots = _slots(model, part, hidden=True)
+    if slots is not None and len(slots) == 1 and runtime.handles(slots[0]):
+        return runtime.literal(slots[0], _allowed(model, part, slots[0]))
+    if slots is None or any(model.elements[s].hidden for s in slots):
+        return None
+    return show(part, model), (AND + 1 if isinstance(part, (In, ir.Eq, ir.Not, ir.Read)) else AND)
+
+
+def _joined(parts: list[tuple[str, int]]) -> str:
+    return " && ".join(f"({text})" if level < AND else text for text, level in parts)
+
+
+def spec_form(model: Model, runtime: RuntimeText, conjunct: Readable) -> str | None:
+    """The conjunct as a property writes it, or None if one of its literals has no such form."""
+    if isinstance(conjunct, Implies):
+        premise = [_part(model, runtime, p) for p in conjunct.premise]
+        body = [_part(model, runtime, b) for b in conjunct.body]
+        if any(p is None for p in premise + body):
+            return None
+        return f"{_joined(premise)} ==> {_joined(body)}"  # type: ignore[arg-type]
+    part = _part(model, runtime, conjunct)
+    return None if part is None else part[0]
 
 
 def spec_lines(spec_path: str, params: dict[str, str], model: Model,
                conjuncts: Sequence[Readable]) -> list[str | None]:
     """Per conjunct: its line as spec text that parses back, or None (see the module doc)."""
-    texts = [spec_form(model, show(c, model)) for c in conjuncts]
-    chosen = [i for i, c in enumerate(conjuncts) if _slots(model, c) is not None]
+    runtime = RuntimeText(model, load_spec(spec_path, params).places)
+    texts = [spec_form(model, runtime, c) for c in conjuncts]
+    chosen = [i for i, text in enumerate(texts) if text is not None]
     out: list[str | None] = [None] * len(conjuncts)
     if not chosen:
         return out
-    parsed = _parsed(spec_path, params, [texts[i] for i in chosen])
+    parsed = _parsed(spec_path, params, [texts[i] for i in chosen])  # type: ignore[misc]
     if parsed is None:  # one line the language rejects: read them back one by one
-        parsed = [(_parsed(spec_path, params, [texts[i]]) or [None])[0] for i in chosen]
+        parsed = [(_parsed(spec_path, params, [texts[i]]) or [None])[0] for i in chosen]  # type: ignore[list-item]
     for i, back in zip(chosen, parsed):
         if back is None:
             continue
@@ -132,4 +162,4 @@ def invariant_text(model: Model, conjuncts: Sequence[Readable], lines: Sequence[
         return "\n".join(spec) or "true"
     if not spec:
         return "\n".join(other)
-    return "\n".join([*spec, "// over program counters and scheduler state (no spec syntax):", *other])
+    return "\n".join([*spec, "// no spec syntax for these (program counters that split a spec line, locals):", *other])

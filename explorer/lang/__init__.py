@@ -11,6 +11,7 @@ from pathlib import Path
 
 from explorer.lang.errors import SpecError
 from explorer.lang.lower import Lowerer, ParamError
+from explorer.lang.lower.places import Place
 from explorer.lang.program import load_program
 from explorer.lang.usage import check_usage
 from explorer.ir import Model
@@ -37,6 +38,8 @@ class Spec:
     """(name, value, default) of every parameter."""
     warnings: tuple[str, ...] = ()
     """What is probably a mistake but not an error (a function nothing calls)."""
+    places: tuple[Place, ...] = ()
+    """The spec line each value of a program counter stands at (``lower.places``)."""
 
 
 def load_spec(path: str, params: dict[str, str] | None = None) -> Spec:
@@ -63,4 +66,5 @@ def load_spec(path: str, params: dict[str, str] | None = None) -> Spec:
         files=tuple(sorted(program.files.items())),
         params=tuple(lowerer.param_values),
         warnings=warnings,
+        places=tuple(lowerer.places.table),
     )

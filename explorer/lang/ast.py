@@ -135,11 +135,16 @@ class Is:
 
 @dataclass(frozen=True)
 class At:
-    """``vcpu at kvm_handle_exit``: the task's next step lies inside that function or label."""
+    """``vcpu at kvm_handle_exit``: the task's next step lies inside that function or label;
+    ``vcpu at "v4.15.kp:29"`` (or a set of such places): its next step is the one at that
+    spec line.  The subject may also be a CPU: then the code the runtime runs there
+    between the tasks' steps (``context_switch``, an interrupt handler) is meant."""
 
     task: "Expr"
     region: str
     span: Span
+    places: tuple[str, ...] = ()
+    """``file:line`` places; ``region`` is empty when there are any."""
 
 
 @dataclass(frozen=True)

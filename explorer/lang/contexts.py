@@ -28,6 +28,15 @@ CONTEXT_BUILTINS = ("in_task", "in_hardirq", "in_serving_softirq", "in_softirq",
                     "in_nmi", "softirq_count", "irqs_disabled")
 """Built-ins without arguments that read the CPU's context."""
 
+CPU_MODES = {"in_task": ("task", "sched"), "in_serving_softirq": ("softirq",),
+             "in_hardirq": ("hardirq",), "in_context_switch": ("sched",)}
+"""In a property, with a CPU argument: the CPU modes (``lower.runtime``) each test
+allows.  A context switch runs in task context, and a hardirq nested in a softirq
+leaves the CPU in softirq mode, as preempt.h's count does (``lower.places``)."""
+
+RUNTIME_FUNCTIONS = ("cpu_curr", "prev", "next")
+"""In a property, with a CPU argument: the task current there and its switch's tasks."""
+
 
 def context_builtin(lower_task_field: Callable[[str, ast.Span, Ground, Writes | None], ir.Expr],
                     name: str, span: ast.Span, ground: Ground, writes: Writes | None) -> ir.Expr:

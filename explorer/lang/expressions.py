@@ -16,7 +16,7 @@ from typing import Callable
 from explorer import ir
 from explorer.ir import EnumSort, IntSort
 from explorer.lang import ast
-from explorer.lang.contexts import CONTEXT_BUILTINS, context_builtin
+from explorer.lang.contexts import CONTEXT_BUILTINS, CPU_MODES, RUNTIME_FUNCTIONS, context_builtin
 from explorer.lang.errors import SpecError
 from explorer.lang.limits import MAX_DEF_DEPTH, MAX_DEF_EXPANSIONS
 from explorer.lang.values import NONE, Bindings, ByName, Ground, Local, Value, Writes, _NoneValue
@@ -179,14 +179,45 @@ class Expressions:
         return ir.eq(left.index, right.index)
 
     def _at(self, expr: ast.At, bindings, ground, writes) -> Value:
-        task = self.deref(self.lower(expr.task, bindings, ground, writes), self.task_sort, expr.task, bindings)
-        assert self.at_predicate is not None
+        subject = self.lower(expr.task, bindings, ground, writes)
+        places = self.places
+        assert self.at_predicate is not None and places is not None
+        if not isinstance(subject, _NoneValue) and subject.sort == self.cpu_sort:
+            if expr.places:
+                return self._over(subject, self.cpu_sort, lambda c: places.cpu_at(c, expr.places, expr.span))
+            return self._over(subject, self.cpu_sort, lambda c: places.cpu_in(c, expr.region, expr.span))
+        task = self.deref(subject, self.task_sort, expr.task, bindings)
+        if expr.places:
+            return self._over_tasks(task, lambda t: places.task_at(t, expr.places, expr.span))
         return self._over_tasks(task, lambda t: self.at_predicate(t, expr.region, expr.span))
 
     def _over_tasks(self, task: ir.Expr, predicate: Callable[[int], ir.Expr]) -> ir.Expr:
-        if isinstance(task, ir.Const):
-            return predicate(task.value)
-        return ir.or_(*(ir.and_(ir.eq(task, ir.Const(self.task_sort, t)), predicate(t)) for t in self.task_sort.values()))
+        return self._over(task, self.task_sort, predicate)
+
+    @staticmethod
+    def _over(subject: ir.Expr, sort: EnumSort, predicate: Callable[[int], ir.Expr]) -> ir.Expr:
+        if isinstance(subject, ir.Const):
+            return predicate(subject.value)
+        return ir.or_(*(ir.and_(ir.eq(subject, ir.Const(sort, v)), predicate(v)) for v in sort.values()))
+
+    def _runtime_call(self, expr: ast.Call, bindings, ground, writes) -> Value:
+        """``in_task(c)``, ``cpu_curr(c)``, ``prev(c)``…: a property's view of CPU ``c``
+        (``lower.places``)."""
+        if ground.context in ("thread", "sched", "irq"):
+            plain = f"; in code write {expr.name}()" if expr.name in CPU_MODES else ""
+            raise SpecError(f"{expr.name}(cpu) is a property's view of a CPU{plain}", expr.span)
+        self._arity(expr, 1)
+        cpu = self.deref(self.lower(expr.args[0], bindings, ground, writes), self.cpu_sort, expr.args[0], bindings)
+        places = self.places
+        assert places is not None
+        if expr.name in CPU_MODES:
+            return self._over(cpu, self.cpu_sort, lambda c: places.mode(c, expr.name))
+        if isinstance(cpu, ir.Const):
+            return places.task_of(expr.name, cpu.value, expr.span)
+        table = places.task_of(expr.name, self.cpu_sort.size - 1, expr.span)
+        for c in range(self.cpu_sort.size - 2, -1, -1):
+            table = ir.ite(ir.eq(cpu, ir.Const(self.cpu_sort, c)), places.task_of(expr.name, c, expr.span), table)
+        return table
 
     def _quantifier(self, expr: ast.Quantifier, bindings, ground, writes) -> Value:
         sort = self.sort(expr.sort, enumerated=True)
@@ -199,6 +230,9 @@ class Expressions:
 
     def _call(self, expr: ast.Call, bindings, ground, writes) -> Value:
         name = expr.name
+        if name not in self.defs and (name in RUNTIME_FUNCTIONS or name == "in_context_switch"
+                                      or (name in CPU_MODES and len(expr.args) == 1)):
+            return self._runtime_call(expr, bindings, ground, writes)
         if name in CONTEXT_BUILTINS and name not in self.defs:
             self._arity(expr, 0)
             return context_builtin(self._current_field, name, expr.span, ground, writes)

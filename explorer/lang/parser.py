@@ -362,5 +362,11 @@ class _ToAst(Transformer):
     def at_op(self, meta, task, region):
         return ast.At(task, str(region), self.span(meta))
 
+    def at_place(self, meta, task, place):
+        return ast.At(task, "", self.span(meta), (str(place)[1:-1],))
+
+    def at_places(self, meta, task, *places):
+        return ast.At(task, "", self.span(meta), tuple(str(p)[1:-1] for p in places))
+
     def quantifier(self, meta, quant, var, sort, body):
         return ast.Quantifier(str(quant), str(var), sort, body, self.span(meta))

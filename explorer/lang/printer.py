@@ -36,6 +36,14 @@ def _negation(text: str, precedence: int, is_negation: bool) -> str:
     return "!" + (text if is_negation else _paren(text, precedence, POSTFIX))
 
 
+def at_target(region: str, places: tuple[str, ...]) -> str:
+    """What follows ``at``: a region name, a quoted ``file:line`` place, or a set of them."""
+    if not places:
+        return region
+    quoted = ", ".join(f'"{place}"' for place in places)
+    return quoted if len(places) == 1 else f"{{{quoted}}}"
+
+
 # --------------------------------------------------------------------------- syntax trees
 
 
@@ -99,7 +107,7 @@ class _Syntax:
         return f"{self.text(expr.left, bindings, ADD)} is {self.text(expr.right, bindings, ADD)}", CMP
 
     def _At(self, expr: ast.At, bindings: Bindings):
-        return f"{self.text(expr.task, bindings, ADD)} at {expr.region}", CMP
+        return f"{self.text(expr.task, bindings, ADD)} at {at_target(expr.region, expr.places)}", CMP
 
     def _Quantifier(self, expr: ast.Quantifier, bindings: Bindings):
         return f"{expr.quant} {expr.var} :: {self.text(expr.body, bindings)}", TERNARY

@@ -3,7 +3,7 @@ places assignments write; expressions themselves are lowered by ``expressions``.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Protocol
 
 from explorer import ir
 from explorer.ir import BOOL, BoolSort, EnumSort, IntSort, Sort
@@ -16,6 +16,16 @@ from explorer.lang.printer import expr_text
 from explorer.lang.values import (
     Bindings, ByName, Ground, Local, Place, Value, VarInfo, Writes, _NoneValue, option_of,
 )
+
+
+class RuntimeQueries(Protocol):
+    """What a property reads of the runtime's state (``lower.places.Places``)."""
+
+    def task_at(self, task: int, places: tuple[str, ...], span: ast.Span) -> ir.Expr: ...
+    def cpu_at(self, cpu: int, places: tuple[str, ...], span: ast.Span) -> ir.Expr: ...
+    def cpu_in(self, cpu: int, region: str, span: ast.Span) -> ir.Expr: ...
+    def mode(self, cpu: int, test: str) -> ir.Expr: ...
+    def task_of(self, function: str, cpu: int, span: ast.Span) -> ir.Expr: ...
 
 
 class Scope(Expressions):
@@ -38,6 +48,8 @@ class Scope(Expressions):
         """The task each CPU runs first."""
         self.at_predicate: Callable[[int, str, ast.Span], ir.Expr] | None = None
         self.running_predicate: Callable[[int], ir.Expr] | None = None
+        self.places: RuntimeQueries | None = None
+        """The runtime's state as properties read it (``lower.places``)."""
         self.local_place: Callable[[Local, Ground], Place] | None = None
         """The state of a ``let`` local in a grounding (``lower.locals``)."""
         self.declared_locals: dict[str, tuple[str, ast.Span]] = {}

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from explorer import ir
@@ -19,7 +20,6 @@ from explorer.lang import load_spec
 
 ROOT = Path(__file__).parents[2]
 MINI = ROOT / "tests" / "specs" / "mini.kp"
-HEADER = "// over program counters and scheduler state (no spec syntax):"
 
 
 def _invariant_lines(output: str) -> list[str]:
@@ -28,24 +28,38 @@ def _invariant_lines(output: str) -> list[str]:
     return [line.strip() for line in lines[start:] if line.startswith("    ")]
 
 
+def _prove_lines(tmp_path, base: Path, lines: list[str], params: tuple[str, ...] = ()) -> None:
+    spec = tmp_path / "printed.kp"
+    spec.write_text(f'extends "{base}"\n\nproperty printed "the printed invariant": always '
+                    + " && ".join(f"({line})" for line in lines) + "\n")
+    proved = CliRunner().invoke(app, ["check", str(spec), "-p", "printed", "-e", "explicit",
+                                      "-j", "1", "--no-vacuity", *params])
+    assert proved.exit_code == 0, proved.output
+    (row,) = [line for line in proved.output.splitlines() if line.split()[1:2] == ["printed"]]
+    assert " proved (explicit" in row
+
+
 def test_the_printed_invariant_parses_back_and_is_proved(tmp_path, monkeypatch):
+    """Every line, the program counters' and the scheduler's too, is spec text."""
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("COLUMNS", "300")
     shown = CliRunner().invoke(app, ["check", str(MINI), "-p", "integrity", "-e", "houdini",
                                      "--show-invariant", "-j", "1", "--no-vacuity"])
     assert shown.exit_code == 0, shown.output
     lines = _invariant_lines(shown.output)
-    spec_part = lines[:lines.index(HEADER)]
-    assert len(spec_part) >= 5 and not any(".pc" in line or "sched" in line for line in spec_part)
-    assert any("==>" in line for line in spec_part)  # implications too, not only ranges
-    spec = tmp_path / "printed.kp"
-    spec.write_text(f'extends "{MINI}"\n\nproperty printed "the printed invariant": always '
-                    + " && ".join(f"({line})" for line in spec_part) + "\n")
-    proved = CliRunner().invoke(app, ["check", str(spec), "-p", "printed", "-e", "explicit",
-                                      "-j", "1", "--no-vacuity"])
-    assert proved.exit_code == 0, proved.output
-    (row,) = [line for line in proved.output.splitlines() if line.split()[1:2] == ["printed"]]
-    assert " proved (explicit" in row
+    assert len(lines) >= 10 and not any(line.startswith("//") or ".pc" in line or "sched" in line
+                                        for line in lines)
+    assert any("==>" in line for line in lines)  # implications too, not only ranges
+    assert any('vcpu at "mini.kp:' in line for line in lines)  # places at spec lines
+    assert any("cpu0 at context_switch" in line for line in lines)  # the CPU's runtime code
+    _prove_lines(tmp_path, MINI, lines)
+
+
+def test_a_wrong_line_is_not_proved(tmp_path, monkeypatch):
+    """The proof-back check can fail: a line with a place the task never holds there."""
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(AssertionError):
+        _prove_lines(tmp_path, MINI, ['vcpu at "mini.kp:38" ==> !running(vcpu)'])
 
 
 def test_same_meaning_compares_every_assignment():

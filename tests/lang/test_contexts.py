@@ -154,7 +154,9 @@ def test_irq_fpu_usable_of_v5_18_refuses_a_hardirq_inside_fpregs_lock(tmp_path):
 
 @pytest.mark.parametrize("text, message", [
     ("var x: bool = false\nthread t { loop { x = in_hardirq(1) } }\n",
-     "s.kp:2:23: error: in_hardirq takes 0 argument(s), given 1"),
+     "s.kp:2:23: error: in_hardirq(cpu) is a property's view of a CPU; in code write in_hardirq()"),
+    ("var x: bool = false\nthread t { loop { x = in_hardirq(1, 2) } }\n",
+     "s.kp:2:23: error: in_hardirq takes 0 argument(s), given 2"),
     ("var x: bool = false\nthread t { loop { x = !x } }\nproperty p \"\": always !in_softirq()\n",
      "s.kp:3:24: error: in_softirq() is only defined in code (a thread, a handler, context_switch)"),
 ])

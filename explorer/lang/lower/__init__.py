@@ -29,6 +29,7 @@ from explorer.lang.lower.actions import Actions
 from explorer.lang.lower.inits import Inits
 from explorer.lang.lower.locals import Locals
 from explorer.lang.lower.properties import Properties
+from explorer.lang.lower.places import Places
 from explorer.lang.lower.runtime import Runtime
 from explorer.lang.program import Program
 from explorer.lang.scope import Scope
@@ -71,6 +72,8 @@ class Lowerer:
                           self.handler_graphs, self.modes)
         self.scope.at_predicate = self.rt.at
         self.scope.running_predicate = self.rt.running
+        self.places = Places(self.rt)
+        self.scope.places = self.places
         self.variables.extend(self.rt.variables)
         self.variables.extend(Locals(self.scope, self._code_by_context()).variables())
         actions = Actions(self.program, self.scope, self.rt, self.preempt)
