@@ -30,9 +30,9 @@ from typing import Sequence
 from explorer import ir
 from explorer.ir import Model
 from explorer.app.runtime_text import RuntimeText
-from explorer.ir.readable import Implies, In, Readable, to_ir
+from explorer.ir.readable import Implies, Readable, to_ir
 from explorer.lang import ParamError, SpecError, load_spec
-from explorer.lang.printer import AND, show
+from explorer.lang.printer import AND, NOT, OR, POSTFIX, show, shown
 from explorer.semantics import EvaluationError, evaluate, initial_states
 
 MAX_ASSIGNMENTS = 200_000
@@ -106,27 +106,42 @@ def _allowed(model: Model, part: Readable, slot: int) -> frozenset[int]:
 
 
 def _part(model: Model, runtime: RuntimeText, part: Readable) -> tuple[str, int] | None:
-    """A literal of a conjunct as property text (precedence with it)."""
+    """``part`` of a conjunct as property text, with its precedence; None if some literal
+    of it has no property form."""
     slots = _slots(model, part, hidden=True)
-    if slots is not None and len(slots) == 1 and runtime.handles(slots[0]):
-        return runtime.literal(slots[0], _allowed(model, part, slots[0]))
-    if slots is None or any(model.elements[s].hidden for s in slots):
+    if slots is None:
         return None
-    return show(part, model), (AND + 1 if isinstance(part, (In, ir.Eq, ir.Not, ir.Read)) else AND)
+    if len(slots) == 1 and runtime.handles(slots[0]):
+        return runtime.literal(slots[0], _allowed(model, part, slots[0]))
+    if not any(model.elements[s].hidden or runtime.handles(s) for s in slots):
+        return shown(part, model)
+    if isinstance(part, Implies):
+        premise = _joined(model, runtime, part.premise, " && ", AND)
+        body = _joined(model, runtime, part.body, " && ", AND)
+        return None if premise is None or body is None else (f"{premise} ==> {body}", OR)
+    if isinstance(part, (ir.And, ir.Or)):
+        conj = isinstance(part, ir.And)
+        text = _joined(model, runtime, part.args, " && " if conj else " || ", AND if conj else OR)
+        return None if text is None else (text, AND if conj else OR)
+    if isinstance(part, ir.Not):
+        inner = _part(model, runtime, part.arg)
+        if inner is None:
+            return None
+        return ("!" + inner[0] if inner[1] >= POSTFIX else f"!({inner[0]})"), NOT
+    return None
 
 
-def _joined(parts: list[tuple[str, int]]) -> str:
-    return " && ".join(f"({text})" if level < AND else text for text, level in parts)
+def _joined(model: Model, runtime: RuntimeText, parts, op: str, level: int) -> str | None:
+    texts = [_part(model, runtime, p) for p in parts]
+    if any(t is None for t in texts):
+        return None
+    # ``==>`` groups like ``||`` from the left: an implication inside is parenthesised
+    return op.join(f"({text})" if lv < level or "==>" in text else text
+                   for text, lv in texts)  # type: ignore[misc]
 
 
 def spec_form(model: Model, runtime: RuntimeText, conjunct: Readable) -> str | None:
     """The conjunct as a property writes it, or None if one of its literals has no such form."""
-    if isinstance(conjunct, Implies):
-        premise = [_part(model, runtime, p) for p in conjunct.premise]
-        body = [_part(model, runtime, b) for b in conjunct.body]
-        if any(p is None for p in premise + body):
-            return None
-        return f"{_joined(premise)} ==> {_joined(body)}"  # type: ignore[arg-type]
     part = _part(model, runtime, conjunct)
     return None if part is None else part[0]
 

@@ -246,6 +246,12 @@ def show(expr: Readable, model: Model) -> str:
     return _Printer(model).walk(expr)[0]
 
 
+def shown(expr: Readable, model: Model) -> tuple[str, int]:
+    """``show`` with the precedence level of the text (``TERNARY`` … ``ATOM``), for a
+    caller that embeds it in a larger formula."""
+    return _Printer(model).walk(expr)
+
+
 def show_lines(conjuncts: typing.Iterable[Readable], model: Model) -> str:
     """Readable conjuncts, one per line."""
     return "\n".join(show(c, model) for c in conjuncts)
