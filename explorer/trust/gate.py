@@ -113,7 +113,7 @@ def _exhaustive(model: Model, prop: Property, method: str, certificate: Exhausti
     timed_out = False
     try:
         problem = recheck_closure(model, prop, np.asarray(certificate.states), deadline,
-                                  certificate.symmetries)
+                                  certificate.symmetries, certificate.ample, certificate.ample_sets)
     except ValueError as error:  # states that are not states of the model
         problem = str(error)
     except RecheckTimeout:
@@ -130,6 +130,9 @@ def _exhaustive(model: Model, prop: Property, method: str, certificate: Exhausti
     if certificate.symmetries:
         names = ", ".join(g.name for g in certificate.symmetries)
         text = f"{len(certificate.states)} reachable states up to symmetry ({names}), diameter {certificate.diameter}"
+    if certificate.ample is not None:
+        text += (f"; partial-order reduction: {int((np.asarray(certificate.ample) >= 0).sum())} states "
+                 "expanded with stubborn sets, re-checked")
     return Judgement(Proved(method, Certificate("exhaustive", text, checked=True)), stats=stats)
 
 
