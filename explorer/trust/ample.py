@@ -10,14 +10,21 @@ enough for a safety property, on the gate's own terms:
 * D1: no action outside ``T`` is dependent on an enabled member;
 * D2: every disabled member has a conjunct of its guard that is false in the state and
   whose every writer is in ``T``, and no guard that may fail to evaluate;
-* C2: no enabled member is visible to the property;
+* C2: no enabled member can make the property's bad predicate false (one that writes
+  what a disjunct reads has a guard that excludes the disjunct);
 * C3: every cycle of the reduced graph passes through a fully expanded state (with the
   fully expanded states removed, the graph of reduced states and their followed edges is
   acyclic: peeled of its sinks until none is left).
 
-Then a bad state reachable from a stored state is reachable from a stored state by a
-path no longer, and strictly shorter after a fully expanded state or an ample step that
-is part of the path; C3 ends every descent, so some stored state would be bad.
+Why that is enough: take a stored state with a path to a bad state.  Fully expanded,
+its successor on the path is stored (up to symmetry) and nearer.  Else, if the path uses
+a member of the set, the first one is enabled here (a disabled one needs a member
+first, D2) and independent of the steps before it (D1): taken first, it leads to a
+stored state nearer by one.  If the path uses no member, an enabled member (D0) is
+independent of all its steps (D1): taken first, the same steps follow it to the image
+of the bad state, still bad (C2), from a stored state no farther.  The last case cannot
+repeat for ever without a fully expanded state (C3), so some stored state is bad: the
+closure re-check refuses that.
 
 Independent of the engine (``explorer.engines.explicit.por``): the read and write sets
 come from a walker of this module, the dependence relation is a product of their
@@ -105,8 +112,8 @@ def _static(model: Model, read: ir.Read) -> int | None:
 
 
 class _Relations:
-    """Per action: reads, writes, guard tests, constants written; then dependence and
-    visibility as boolean matrices."""
+    """Per action: reads, writes and guard tests; then dependence and visibility as
+    boolean matrices."""
 
     def __init__(self, model: Model, prop: Property):
         actions, elements = model.actions, len(model.elements)
@@ -114,25 +121,17 @@ class _Relations:
         self.reads = np.zeros((A, elements), dtype=bool)
         self.writes = np.zeros((A, elements), dtype=bool)
         self.tests = np.full((A, elements), -1, dtype=np.int64)
-        self.sets = np.full((A, elements), -1, dtype=np.int64)
-        """The constant (shifted) an action leaves in an element it writes: -1 unknown."""
         self.guard_undefined = np.zeros(A, dtype=bool)
         for i, action in enumerate(actions):
             self.reads[i], self.guard_undefined[i] = _touched(model, [action.guard])
             self.tests[i] = _tests(model, action.guard)
-            dynamic = np.zeros(elements, dtype=bool)
             for update in action.updates:
                 self.reads[i] |= _touched(model, [update.value] + ([] if update.index is None else [update.index]))[0]
                 if update.index is not None and not isinstance(update.index, ir.Const):
                     for value in model.var(update.var).index.values():
-                        dynamic[model.slot(update.var, value)] = True
-                    continue
-                slot = model.slot(update.var, None if update.index is None else update.index.value)
-                self.writes[i, slot] = True
-                known = isinstance(update.value, ir.Const)
-                self.sets[i, slot] = update.value.value - bounds(model.elements[slot].sort)[0] if known else -1
-            self.writes[i] |= dynamic
-            self.sets[i, dynamic] = -1
+                        self.writes[i, model.slot(update.var, value)] = True
+                else:
+                    self.writes[i, model.slot(update.var, None if update.index is None else update.index.value)] = True
         self.dependent = self._dependence()
         self.visible = self._visibility(model, prop)
 
@@ -155,12 +154,8 @@ class _Relations:
                 visible |= touches
                 continue
             tests = _tests(model, disjunct)
-            tested = tests >= 0
-            guard = (self.tests >= 0) & (self.tests != tests) & tested
-            before = guard.any(axis=1)  # the action's guard makes the disjunct false
-            written = (self.sets >= 0) & (self.sets != tests) & tested & self.writes
-            after = (written | (guard & ~self.writes)).any(axis=1)
-            visible |= touches & ~(before & after)
+            excluded = ((self.tests >= 0) & (tests >= 0) & (self.tests != tests)).any(axis=1)
+            visible |= touches & ~excluded  # where the action is enabled the disjunct may hold
         return visible
 
     def writers(self, expr: Expr, model: Model) -> np.ndarray:

@@ -9,8 +9,10 @@ whenever one is reachable at all:
 * D1: every action dependent on an *enabled* member of ``T`` is in ``T``;
 * D2: for a *disabled* member, ``T`` holds a necessary enabling set: every writer of one
   conjunct of its guard that is false in ``s`` (no run enables it without one of them);
-* C2: the enabled members are invisible (none changes whether the property's bad
-  predicate holds);
+* C2: no enabled member can make the property's bad predicate false.  That is all a
+  safety property needs of invisibility: a member run in front of a path that reaches
+  a bad state reaches a bad state too (making the predicate true is harmless: the state
+  it leads to is bad, and reached);
 * C3 (the cycle proviso): a state whose reduced successors are not all new (in the
   level being built) is expanded fully.  In breadth-first order that makes every edge out
   of a reduced state go one level down, so every cycle of the reduced graph passes
@@ -28,10 +30,9 @@ nowhere a run of independent actions leads, since they write nothing it reads; a
 disabled member may not have a guard that can fail (it could fail before it is
 enabled, which the necessary enabling set does not see).  Visibility is refined per
 disjunct of the bad predicate: an action that writes what a disjunct reads is still
-invisible to it when a literal of the disjunct is false both before the action (by the
-action's own guard) and after it (by a constant it writes, or by its guard on an element
-it leaves alone): the program counter of an assertion's task moving between two steps
-that are not the assertion's.
+invisible to it when a literal of the disjunct is false wherever the action is enabled
+(the action's guard tests the same element for another constant): the program counter
+of an assertion's task moving away from a step that is not the assertion's.
 
 All of this is the engine's claim; the trust gate re-checks every reduced state under a
 dependence and visibility relation of its own (``explorer.trust.ample``).
@@ -50,15 +51,12 @@ from explorer.ir import BoolSort, Expr, Model, Property, Walker, bounds, interva
 @dataclass(frozen=True)
 class Footprint:
     """What one action reads and writes (element slots), the ``element == constant``
-    conjuncts of its guard, the constants it writes, and whether its guard may fail to
-    evaluate (an index that may fall outside its array)."""
+    conjuncts of its guard, and whether its guard may fail to evaluate (an index that
+    may fall outside its array)."""
 
     reads: frozenset[int]
     writes: frozenset[int]
     literals: dict[int, int]
-    constants: dict[int, int]
-    """Elements written with a constant (the last write of the element), when no write
-    at a computed index may also reach them."""
     guard_reads: frozenset[int]
     guard_fails: bool
 
@@ -139,24 +137,16 @@ def literals(model: Model, expr: Expr) -> dict[int, int]:
 
 def footprint(model: Model, action: ir.Action) -> Footprint:
     guard_reads, fails = _reads(model, action.guard)
-    reads, writes, constants, dynamic = set(guard_reads), set(), {}, set()
+    reads, writes = set(guard_reads), set()
     for update in action.updates:
         variable = model.var(update.var)
         got, _ = _reads(model, update.value, *(() if update.index is None else (update.index,)))
         reads |= got
         if update.index is None or isinstance(update.index, ir.Const):
-            slot = model.slot(update.var, None if update.index is None else update.index.value)
-            slots = [slot]
-            if isinstance(update.value, ir.Const):
-                constants[slot] = update.value.value
-            else:
-                constants.pop(slot, None)
+            writes.add(model.slot(update.var, None if update.index is None else update.index.value))
         else:
-            slots = [model.slot(update.var, v) for v in variable.index.values()]
-            dynamic.update(slots)
-        writes.update(slots)
-    constants = {k: v for k, v in constants.items() if k not in dynamic}
-    return Footprint(frozenset(reads), frozenset(writes), literals(model, action.guard), constants,
+            writes.update(model.slot(update.var, v) for v in variable.index.values())
+    return Footprint(frozenset(reads), frozenset(writes), literals(model, action.guard),
                      frozenset(guard_reads), fails)
 
 
@@ -172,7 +162,9 @@ def dependent(a: Footprint, b: Footprint) -> bool:
 
 
 def invisible(model: Model, prop: Property, act: Footprint) -> bool:
-    """Whether the action can never change whether ``prop``'s bad predicate holds."""
+    """Whether the action can never make ``prop``'s bad predicate false: each disjunct
+    either reads nothing it writes, or is false wherever the action is enabled (its guard
+    tests an element of the disjunct's literals for another constant)."""
     disjuncts = prop.bad.args if isinstance(prop.bad, ir.Or) else (prop.bad,)
     for disjunct in disjuncts:
         read, fails = _reads(model, disjunct)
@@ -181,11 +173,8 @@ def invisible(model: Model, prop: Property, act: Footprint) -> bool:
         if fails:
             return False
         lits = literals(model, disjunct)
-        before = any(act.literals.get(slot, value) != value for slot, value in lits.items())
-        after = any(act.constants.get(slot, value) != value if slot in act.writes
-                    else act.literals.get(slot, value) != value for slot, value in lits.items())
-        if not (before and after):
-            return False
+        if not any(act.literals.get(slot, value) != value for slot, value in lits.items()):
+            return False  # the disjunct may hold where the action is enabled
     return True
 
 
