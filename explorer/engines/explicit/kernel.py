@@ -172,6 +172,10 @@ def expand(s, f_word, f_off, f_mask, f_lo, f_hi, dyn, code, lit_mask, lit_bits, 
     return n
 
 
+MAX_MEMBERS = 64
+"""Members past which a stubborn set is given up (growing it again from its seed, for the
+certificate, takes the same steps, so a set chosen is always grown whole again)."""
+
 # ctr slots
 COUNT, CURSOR, LEVEL_END, DEPTH, FOUND, TRANSITIONS, DEADLOCKS, EXPANDED, NPENDING, ERRORS, REPRESENTED = range(11)
 CTR_SIZE = 11
@@ -274,6 +278,9 @@ def closure(seed, s, limit, f_word, f_off, f_mask, f_lo, dep_ptr, dep, lit_ptr, 
                 member[y] = True
                 work[m] = y
                 m += 1
+        if m > MAX_MEMBERS:
+            ok = False  # a large set seldom pays for itself: growing it costs more than it saves
+            break
     for k in range(m):
         member[work[k]] = False
     return (count if ok else -1), m
