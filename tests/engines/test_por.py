@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from explorer import semantics
+from explorer.app.jobs import decide
 from explorer.engines import Options
 from explorer.engines.base import ExhaustiveCertificate, EngineResult, Safe
 from explorer.engines.explicit import check
@@ -21,7 +22,8 @@ from explorer.engines.explicit.por import footprint, dependent
 from explorer.lang import load_spec
 from explorer.semantics.program import WordLayout
 from explorer.trust.gate import judge
-from explorer.verdict import Proved, Unknown, Violated
+from explorer.report.phrases import proof_text
+from explorer.verdict import Proved, Unknown, Verdict, Violated
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "support"))
 from strategies import models  # noqa: E402
@@ -197,3 +199,14 @@ def test_the_gate_refuses_a_cycle_of_reduced_states(tmp_path):
     # the same two states with one of them expanded fully: the finisher's step is missing
     outcome = _forged(model, prop, certificate, [0, -1], [spinner])
     assert isinstance(outcome, Unknown) and "was not found" in outcome.reason, outcome
+
+
+def test_a_proof_by_a_reduced_search_says_how_it_was_reduced():
+    model = _bundled()
+    prop = model.property("integrity")
+    for reduction, words in (("por", "(partial-order-reduced)"), ("all", "(symmetry- and partial-order-reduced)")):
+        decided = decide(model, prop, "explicit", Options(reduction=reduction))
+        verdict = Verdict(spec="v5.6.kp", variant="v5.6", property="integrity", kind=prop.kind,
+                          outcome=decided.outcome, engine="explicit", bound=20, time_s=0.0, stats=decided.stats)
+        assert words in proof_text(verdict), proof_text(verdict)
+        assert "represented" not in proof_text(verdict)  # the states left out are not counted
