@@ -65,10 +65,10 @@ def two_cpu_specs(draw) -> str:
     ]
     for task, data in (("t1", "a"), ("t2", "b")):
         body = [draw(st.sampled_from(own + shared if draw(st.integers(0, 3)) == 0 else own))
-                for _ in range(draw(st.integers(1, 4)))]
+                for _ in range(draw(st.integers(2, 5)))]
         lines += [f"thread {task} with data = {data}, buf = {data} {{", "    loop {",
                   *(f"        {s}" for s in body), "    }", "}"]
-    lines.append("preempt when " + draw(st.sampled_from(["false", "this_cpu == cpu0", "flag"])))
+    lines.append("preempt when " + draw(st.sampled_from(["false", "true", "this_cpu == cpu0", "flag"])))
     if draw(st.booleans()):
         lines.append("softirq noise when " + draw(st.sampled_from(["true", "flag", "n == 1"]))
                      + " { " + draw(st.sampled_from(["regs = c", "save(current.buf)", "n = 0"])) + " }")
