@@ -8,6 +8,10 @@ claim is ``Safe("explicit")`` with the set of reachable states as its certificat
 the gate re-checks with the reference semantics (initial states in, closed under
 successors, no bad state).
 
+With ``--reduction por`` (or ``all``) a check follows stubborn sets only (``por``): the
+certificate records each reduced state's set for the gate, and a counterexample found so
+is searched again without the reduction, for its shortest depth (``_shortest``).
+
 ``options.bound`` is not a limit for this engine: the search is exhaustive, and stops only
 at the first bad state, at the end of the state space, or when ``options.timeout_s``
 elapses (then ``Unknown`` with the depth fully explored as its bound).  ``explore`` gives

@@ -20,7 +20,10 @@ stored state costs ``8 W + 8`` bytes and no more: no parent links are kept, sinc
 levels (a range of indices each) are enough to rebuild a shortest path backwards
 (``parent``).  ``advance`` expands states from ``ctr[CURSOR]`` on, for at most ``budget``
 expansions, and returns to the Python driver, which looks at the clock, reports progress
-and grows the arrays when asked: the loop itself never allocates.
+and grows the arrays when asked: the loop itself never allocates.  With partial-order
+reduction a state's successors are those of a stubborn set (``choose``, ``closure``; the
+tables come from ``explicit.por``), and ``stubborn_sets`` grows the chosen sets again for
+the certificate.
 """
 
 from __future__ import annotations
