@@ -142,7 +142,7 @@ def explore(model: Model, options: Options = Options()) -> ExploreResult:
 
 def check(model: Model, prop: Property, options: Options = Options()) -> EngineResult:
     """Whether ``prop``'s bad states are reachable, by exhaustive breadth-first search."""
-    run = Bfs(model, prop, options).run()
+    run = Bfs(model, prop, options, partial_order=True).run()
     stats = _result(model, run).to_dict()
     stats["engine"] = "explicit"
     if run.found is not None:

@@ -41,7 +41,7 @@ class Bfs:
     """One exhaustive search; stops at the first state bad for ``prop`` (if given)."""
 
     def __init__(self, model: Model, prop: Property | None, options: Options,
-                 vacuity: bool | None = None):
+                 vacuity: bool | None = None, partial_order: bool = False):
         self.model = model
         self.prop = prop
         self.options = options
@@ -64,9 +64,11 @@ class Bfs:
         self.layout = self.program.layout
         looked_at = list(model.properties) if self.vacuity else [] if prop is None else [prop]
         symmetric, self.por = reductions(options.reduction)
-        self.por = self.por and prop is not None and not self.vacuity
-        """Whether states expand stubborn sets only (a check, never a vacuity search:
-        what is said of every site and action needs every state)."""
+        self.por = self.por and partial_order and prop is not None and not self.vacuity
+        """Whether states expand stubborn sets only: asked for (``partial_order``) by a
+        check that needs no more than the property's verdict (not by houdini, which reads
+        every reachable state, nor by a vacuity search, which needs every site's and
+        action's)."""
         self.reduction = reduction(model, looked_at, self.layout, "symmetry" if symmetric else "none",
                                    fix_initial=self.vacuity)
         """The symmetry group the states are stored up to (the identity alone: none)."""
