@@ -172,6 +172,30 @@ def test_the_gate_refuses_a_stubborn_set_without_a_dependent_action(tmp_path):
     assert isinstance(outcome, Unknown) and "dependent on an action outside" in outcome.reason, outcome
 
 
+TWO_STEPS = TWO.replace("thread right { loop { current.x = !current.x } }",
+                        "thread right { loop { current.x = !current.x  current.x = !current.x } }")
+
+
+def test_the_gate_refuses_a_disabled_member_that_others_can_enable(tmp_path):
+    """A disabled member is harmless only while the set holds what could enable it: the
+    right thread's second step, put into a set of the left thread's steps, can be
+    enabled by the right thread's first step, which the set leaves out."""
+    model = _load(tmp_path, TWO_STEPS)
+    prop = model.property("calm")
+    certificate = check(model, prop, Options(reduction="por")).outcome.certificate
+    ample, sets = np.array(certificate.ample), list(certificate.ample_sets)
+    state = int(np.flatnonzero(ample >= 0)[0])
+    (init,) = semantics.initial_states(model)
+    assert np.array_equal(certificate.states[state], WordLayout(model).pack(init))  # right at its first step
+    steps = [i for i, a in enumerate(model.actions) if a.origin.task == "right" and a.origin.cpu == "cpu1"]
+    second = max(steps, key=lambda i: model.actions[i].origin.span.column)  # later on its line
+    assert second not in sets[ample[state]]
+    sets.append(tuple(sets[ample[state]]) + (second,))
+    ample[state] = len(sets) - 1
+    outcome = _forged(model, prop, certificate, ample, sets)
+    assert isinstance(outcome, Unknown) and "no false conjunct whose writers" in outcome.reason, outcome
+
+
 LOOP = """
 var done: bool = false
 task var x: bool = false
