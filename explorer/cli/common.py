@@ -85,7 +85,9 @@ def memory_size(value: str | None) -> int | None:
 
 
 REDUCTION_HELP = ("How exhaustive search reduces the states it stores: symmetry (one state per orbit of "
-                  "interchangeable tasks and CPUs, found and checked automatically) or none (every state).")
+                  "interchangeable tasks and CPUs, found and checked automatically), por (partial-order "
+                  "reduction: a state follows only a stubborn set of its steps, re-checked by the trust gate; "
+                  "checks only, explore counts every state), all (both) or none (every state).")
 
 
 def reduction_kind(value: str) -> str:

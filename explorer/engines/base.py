@@ -43,7 +43,8 @@ class Options:
     search stops with ``unknown (memory …)`` instead of the machine killing the process."""
     reduction: str = "symmetry"
     """How an exhaustive search reduces the states it stores: ``symmetry`` (one state per
-    orbit of interchangeable tasks and CPUs) or ``none``."""
+    orbit of interchangeable tasks and CPUs), ``por`` (partial-order reduction: a state
+    expands a stubborn set of its actions), ``all`` (both) or ``none``."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,12 @@ class ExhaustiveCertificate:
     symmetries: tuple[Permutation, ...] = ()
     """Generators of a group of automorphisms of the model and the property up to which
     the states were stored: each stored state stands for its orbit (none: no reduction)."""
+    ample: Any = None
+    """With partial-order reduction: per state, the index in ``ample_sets`` of the
+    stubborn set whose enabled actions alone it was expanded with (-1: expanded fully);
+    None when every state was expanded fully."""
+    ample_sets: tuple[tuple[int, ...], ...] = ()
+    """The stubborn sets, as the indices of their actions (enabled or not) in the model."""
 
 
 Certificate = Union[InvariantCertificate, KInductionCertificate, ExhaustiveCertificate]

@@ -32,8 +32,12 @@ def proof_text(verdict: Verdict) -> str:
     if outcome.method == "explicit" or cert.kind in ("explicit", "exhaustive"):
         count = state_count(verdict)
         states = f"{count} states" if count is not None else "exhaustive"
-        if verdict.stats.get("reduction", "none") != "none" and count is not None:
+        reduction = verdict.stats.get("reduction", "none")
+        if reduction == "symmetry" and count is not None:
             states = f"{count} states (symmetry-reduced), {verdict.stats.get('represented')} represented"
+        elif reduction in ("por", "all") and count is not None:  # the states left out are not counted
+            kind = "partial-order-reduced" if reduction == "por" else "symmetry- and partial-order-reduced"
+            states = f"{count} states ({kind})"
         return f"explicit, {states}, {checked}"
     if cert.kind == "k-induction":
         k = f"k={cert.k}, " if cert.k is not None else ""

@@ -24,6 +24,7 @@ from explorer import ir, semantics
 from explorer.ir import BoolSort, Expr, Model, Property, Walker, bounds
 from explorer.ir.symmetry import automorphism
 from explorer.semantics.program import WordLayout
+from explorer.trust.ample import AmpleCheck
 
 class RecheckTimeout(Exception):
     """The re-check did not finish before its deadline."""
@@ -162,7 +163,7 @@ class _Packing:
     for its sort and read back inside it.  Membership of a successor is then decided by
     packing it here and looking it up among the sorted stored words."""
 
-    def __init__(self, model: Model, words: np.ndarray):
+    def __init__(self, model: Model, words: np.ndarray, indexed: bool = False):
         layout = WordLayout(model)
         self.model, self.layout = model, layout
         fields = sorted((layout.word[i], layout.off[i], layout.width[i]) for i in range(len(model.elements)))
@@ -182,8 +183,10 @@ class _Packing:
         self.lo = np.array(layout.lo[:count], dtype=np.int64)
         self.hi = np.array(layout.hi[:count], dtype=np.int64)
         self.columns_of_word = [np.flatnonzero(self.word == w) for w in range(layout.words)]
-        self.sorted = self._keys(words)
-        self.sorted.sort()
+        keys = self._keys(words)
+        self.order = np.argsort(keys, kind="stable") if indexed else None
+        """Where each sorted key is stored (asked for when the index of a state is wanted)."""
+        self.sorted = keys[self.order] if indexed else np.sort(keys)
 
     @staticmethod
     def _keys(words: np.ndarray) -> np.ndarray:
@@ -207,11 +210,17 @@ class _Packing:
             words[:, w] = np.bitwise_or.reduce(shifted[:, columns], axis=1)
         return words
 
-    def missing(self, values: np.ndarray) -> np.ndarray:
-        """Which rows of element values (inside their sorts) are not stored states."""
+    def find(self, values: np.ndarray) -> np.ndarray:
+        """Per row of element values (inside their sorts): the index of that state among
+        the stored ones (without ``indexed``: some index >= 0), or -1."""
         probe = self._keys(self.pack(values))
         at = np.minimum(np.searchsorted(self.sorted, probe), len(self.sorted) - 1)
-        return self.sorted[at] != probe
+        where = at if self.order is None else self.order[at]
+        return np.where(self.sorted[at] == probe, where, -1)
+
+    def missing(self, values: np.ndarray) -> np.ndarray:
+        """Which rows of element values (inside their sorts) are not stored states."""
+        return self.find(values) < 0
 
     def duplicated(self) -> bool:
         return bool(len(self.sorted) > 1 and (self.sorted[1:] == self.sorted[:-1]).any())
@@ -263,9 +272,14 @@ class _UpTo:
         return out
 
     def missing(self, values: np.ndarray) -> np.ndarray:
-        lost = self.packing.missing(values)
+        return self.find(values) < 0
+
+    def find(self, values: np.ndarray) -> np.ndarray:
+        """Per row: the index of a stored image of the state, or -1."""
+        where = self.packing.find(values)
+        lost = where < 0
         if not self.moves:
-            return lost
+            return where
         rows = np.flatnonzero(lost)
         frontier, origin = values[rows], rows
         seen = self._tagged(origin, frontier)
@@ -273,7 +287,9 @@ class _UpTo:
         while len(frontier):
             images = np.concatenate([self._image(frontier, t) for t in self.moves])
             owners = np.tile(origin, len(self.moves))
-            found = ~self.packing.missing(images)
+            at = self.packing.find(images)
+            found = at >= 0
+            where[owners[found]] = at[found]
             lost[owners[found]] = False
             open_ = np.flatnonzero(~found & lost[owners])
             tags = self._tagged(owners[open_], images[open_])
@@ -283,7 +299,7 @@ class _UpTo:
             keep = open_[first[new]]
             seen = np.union1d(seen, tags[new])
             frontier, origin = images[keep], owners[keep]
-        return lost
+        return where
 
     def _tagged(self, owners: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Keys of (owner, state) pairs: an image already met for that owner is not
@@ -352,12 +368,16 @@ class _Dispatch:
 
 
 def recheck_closure(model: Model, prop: Property, words: np.ndarray,
-                    deadline: float | None, symmetries=()) -> str | None:
+                    deadline: float | None, symmetries=(), ample=None, ample_sets=()) -> str | None:
     """None if the packed states ``words`` contain the initial states, are closed under
     every action and hold no bad state of ``prop`` (up to the group the automorphisms
     ``symmetries`` generate, when given); else what is wrong.  The states are re-checked
-    ``CHUNK`` at a time, so memory beyond the sorted copy of ``words`` stays small."""
-    packing = _Packing(model, words)
+    ``CHUNK`` at a time, so memory beyond the sorted copy of ``words`` stays small.
+
+    With ``ample`` (a search reduced by partial orders, ``explorer.trust.ample``) a state
+    with a stubborn set need only be closed under that set's enabled actions, which the
+    set's conditions and the reduced graph's cycles are then checked for."""
+    packing = _Packing(model, words, indexed=ample is not None)
     if packing.duplicated():
         return "two stored states are the same state"
     up_to = _UpTo(model, prop, packing, symmetries)
@@ -365,7 +385,11 @@ def recheck_closure(model: Model, prop: Property, words: np.ndarray,
     if len(inits) and up_to.missing(inits).any():
         return f"initial state {tuple(inits[up_to.missing(inits)][0])} was not found"
     dispatch = _Dispatch(model)
-    bad_predicate = _Compile(model).walk(prop.bad)
+    compiled = _Compile(model)
+    bad_predicate = compiled.walk(prop.bad)
+    sets = None if ample is None else AmpleCheck(
+        model, prop, ample, ample_sets, words.shape[0],
+        lambda expr, values: compiled.walk(expr)(_Rows(values)))
     for start in range(0, words.shape[0], CHUNK):
         values = packing.unpack(words[start:start + CHUNK])
         bad, err = bad_predicate(_Rows(values))
@@ -373,34 +397,45 @@ def recheck_closure(model: Model, prop: Property, words: np.ndarray,
             return f"evaluation error in the bad predicate at {tuple(values[err][0])}"
         if bad.any():
             return f"state {tuple(values[bad != 0][0])} is bad"
-        for step, rows in dispatch.runs(values):
+        enabled = None if sets is None else np.zeros((len(values), len(model.actions)), dtype=bool)
+        for a, (step, rows) in enumerate(dispatch.runs(values)):
             if deadline is not None and time.monotonic() > deadline:
                 raise RecheckTimeout
             if len(rows):
-                problem = _closed_under(step, values[rows], up_to.missing)
+                problem = _closed_under(step, values, rows, up_to.find, start, a, enabled, sets)
                 if problem is not None:
                     return problem
-    return None
+        if sets is not None:
+            problem = sets.chunk(start, values, enabled)
+            if problem is not None:
+                return problem
+    return None if sets is None else sets.acyclic()
 
 
-def _closed_under(step: _Step, subset: np.ndarray, missing) -> str | None:
-    """Whether every successor by ``step`` of the rows ``subset`` (on which the literals
-    of its guard hold) is stored."""
+def _closed_under(step: _Step, values: np.ndarray, rows: np.ndarray, find, start: int, action: int,
+                  enabled: np.ndarray | None, sets: AmpleCheck | None) -> str | None:
+    """Whether every successor by ``step`` of the rows ``rows`` of ``values`` (on which
+    the literals of its guard hold) is stored; with stubborn sets, only of the rows that
+    follow the action, the enabled rows marked in ``enabled`` and the followed edges of
+    reduced states given to ``sets``."""
     name = step.action.name
+    subset = values[rows]
     if step.rest is not None:
         guard, err = step.rest(_Rows(subset))
         if err.any():
             return f"{name}: evaluation error at {tuple(subset[err][0])}"
-        subset = subset[guard != 0]
+        rows, subset = rows[guard != 0], subset[guard != 0]
         if not len(subset):
             return None
-    rows = _Rows(subset)
+    if enabled is not None:
+        enabled[rows, action] = True
+    rows_ = _Rows(subset)
     writes = []
     for value, index, slots, lo in step.updates:  # every value and index in the pre-state
-        value, e1 = value(rows)
-        e2 = rows.none
+        value, e1 = value(rows_)
+        e2 = rows_.none
         if index is not None:
-            position, e2 = index(rows)
+            position, e2 = index(rows_)
             position = position - lo
             e2 = e2 | (position < 0) | (position >= len(slots))
             slots = slots[np.clip(position, 0, len(slots) - 1)]
@@ -412,12 +447,20 @@ def _closed_under(step: _Step, subset: np.ndarray, missing) -> str | None:
         if isinstance(slots, int):
             after[:, slots] = value
         else:
-            after[rows.everywhere, slots] = value
+            after[rows_.everywhere, slots] = value
     for i, element, lo, hi in step.written_ranges:  # the others are the pre-state's, inside their sorts
         outside = (after[:, i] < lo) | (after[:, i] > hi)
         if outside.any():
             return f"{name}: value out of range for {element} at {tuple(subset[outside][0])}"
-    lost = missing(after)
+    if sets is not None:
+        chosen = sets.sets_of(start, start + len(values))[rows]
+        follow = sets.follows(chosen, action)
+        subset, after, rows, chosen = subset[follow], after[follow], rows[follow], chosen[follow]
+    found = find(after)
+    lost = found < 0
     if lost.any():
         return f"successor of {tuple(subset[lost][0])} by {name} was not found"
+    if sets is not None:
+        reduced = chosen >= 0
+        sets.edge(start + rows[reduced], found[reduced])
     return None

@@ -28,7 +28,10 @@ from explorer.verdict import HoldsUpTo, Proved, Unknown, Violated
 from support import smt_models
 from support.strategies import examples
 
-ENGINES = ("bmc", "kind", "pdr", "explicit", "houdini", "auto", "spin", "abc", "abc-bmc")
+ENGINES = ("bmc", "kind", "pdr", "explicit", "explicit/por", "explicit/all", "houdini", "auto", "spin", "abc",
+           "abc-bmc")
+"""``explicit/R``: the explicit engine with ``--reduction R`` (partial-order reduction,
+alone and with symmetry)."""
 BOUNDED = ("bmc", "abc-bmc")
 TIMEOUT = 60.0
 
@@ -144,7 +147,12 @@ def _check(case: Case, engine: str) -> None:
     for prop in model.properties:
         expected = case.facts[prop.name]
         bound = max(case.bound, (expected or 0) + 2)
-        outcome = decide(model, prop, engine, Options(bound=bound, timeout_s=TIMEOUT)).outcome
+        name, _, reduction = engine.partition("/")
+        options = Options(bound=bound, timeout_s=TIMEOUT, reduction=reduction or Options.reduction)
+        decided = decide(model, prop, name, options)
+        outcome = decided.outcome
+        if reduction and not isinstance(outcome, Unknown):
+            assert decided.stats["reduction"] in (reduction, "por"), decided.stats  # "all" without symmetry: por
         where = f"{engine} on {case.name}.{prop.name}: {outcome}"
         allowed = engine in case.inconclusive
         if isinstance(outcome, Unknown):

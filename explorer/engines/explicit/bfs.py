@@ -21,13 +21,16 @@ from explorer.engines.explicit import kernel
 from explorer.ir import Model, Property
 from explorer.semantics.program import Program, compile_model
 from explorer.engines.explicit.machine import Machine, raise_error
-from explorer.engines.explicit.symmetry import concretize, reduction
+from explorer.engines.explicit.por import Tables, tables
+from explorer.engines.explicit.symmetry import concretize, reduction, reductions
 
 PROGRESS_EVERY_S = 0.5
 MAX_DEADLOCK_EXAMPLES = 3
 BUDGET = 50_000
 """Expansions between two looks at the clock."""
 START = 1 << 12
+CHUNK = 1 << 16
+"""States whose stubborn sets are grown again at a time, for the certificate."""
 
 
 class OutOfMemory(Exception):
@@ -38,7 +41,7 @@ class Bfs:
     """One exhaustive search; stops at the first state bad for ``prop`` (if given)."""
 
     def __init__(self, model: Model, prop: Property | None, options: Options,
-                 vacuity: bool | None = None):
+                 vacuity: bool | None = None, partial_order: bool = False):
         self.model = model
         self.prop = prop
         self.options = options
@@ -60,10 +63,22 @@ class Bfs:
         self.machine = Machine(self.program)
         self.layout = self.program.layout
         looked_at = list(model.properties) if self.vacuity else [] if prop is None else [prop]
-        self.reduction = reduction(model, looked_at, self.layout, options.reduction, fix_initial=self.vacuity)
+        symmetric, self.por = reductions(options.reduction)
+        self.por = self.por and partial_order and prop is not None and not self.vacuity
+        """Whether states expand stubborn sets only: asked for (``partial_order``) by a
+        check that needs no more than the property's verdict (not by houdini, which reads
+        every reachable state, nor by a vacuity search, which needs every site's and
+        action's)."""
+        self.reduction = reduction(model, looked_at, self.layout, "symmetry" if symmetric else "none",
+                                   fix_initial=self.vacuity)
         """The symmetry group the states are stored up to (the identity alone: none)."""
+        self.stubborn: Tables = tables(model, prop if self.por else None, analyse=self.por)
         W = self.program.words
         self.states = np.zeros((START, W), dtype=np.uint64)
+        self.ample = np.full(START, -1, dtype=np.int32)
+        """Per stored state: the seed of the stubborn set it was expanded with (-1: all)."""
+        actions = max(1, len(model.actions))
+        self.take, self.stab = np.zeros(actions, dtype=np.bool_), np.zeros(actions, dtype=np.int64)
         self.table = np.zeros(2 * START, dtype=np.int32)
         self.levels = np.zeros(1024, dtype=np.int64)
         self.ctr = np.zeros(kernel.CTR_SIZE, dtype=np.int64)
@@ -136,7 +151,8 @@ class Bfs:
             status = kernel.advance(
                 self.states, self.table, self.ctr, BUDGET, self.levels, *self.program.predicate_args(),
                 self.bad, self.state_bad, self.pending, self.hits, self.enabled, self.dead,
-                *m.args, m.out, m.acts, m.stack, m.vals, m.slots, m.err, *self.reduction.args())
+                *m.args, m.out, m.acts, m.stack, m.vals, m.slots, m.err, *self.reduction.args(),
+                self.por, self.ample, self.take, self.stab, *self.stubborn.args())
             if status == kernel.GROW:
                 self._grow()
             elif status == kernel.ERROR:
@@ -162,15 +178,19 @@ class Bfs:
     def _grow(self) -> None:
         count = int(self.ctr[kernel.COUNT])
         capacity = 2 * self.states.shape[0]
-        # the grown arrays (states, and the hash table at 8 bytes a state), and as much
-        # again for the states when the gate sorts a copy of them to re-check the search
-        need = capacity * (16 * self.program.words + 8)
+        # the grown arrays (states, and the hash table at 8 bytes a state, the stubborn
+        # set's seed at 4), and as much again for the states when the gate sorts a copy of
+        # them to re-check the search
+        need = capacity * (16 * self.program.words + 12)
         if self.memory_bytes is not None and need > self.memory_bytes:
             raise OutOfMemory(f"{count:,} states found; {capacity:,} would need {need >> 20:,} MiB, "
                               f"over the limit of {self.memory_bytes >> 20:,} MiB")
         states = np.zeros((capacity, self.program.words), dtype=np.uint64)
         states[:count] = self.states[:count]
         self.states = states
+        ample = np.full(capacity, -1, dtype=np.int32)
+        ample[:count] = self.ample[:count]
+        self.ample = ample
         self.table = np.zeros(2 * capacity, dtype=np.int32)
         kernel.rehash(self.states, count, self.table)
         if self.ctr[kernel.DEPTH] + 2 >= self.levels.shape[0]:
@@ -206,13 +226,37 @@ class Bfs:
 
     @property
     def bytes_per_state(self) -> float:
-        """Bytes of the state array and the hash table per state found."""
-        used = self.states.nbytes + self.table.nbytes
+        """Bytes of the state array, the hash table and the seeds per state found."""
+        used = self.states.nbytes + self.table.nbytes + (self.ample.nbytes if self.por else 0)
         return used / max(self.count, 1)
 
     def words(self) -> np.ndarray:
         """The states found, packed, in BFS order (a view: the search is over)."""
         return self.states[:self.count]
+
+    @property
+    def reduced(self) -> int:
+        """States expanded with a stubborn set smaller than their enabled actions."""
+        return int((self.ample[:self.count] >= 0).sum())
+
+    def ample_sets(self) -> tuple[np.ndarray, tuple[tuple[int, ...], ...]]:
+        """The stubborn set of each state (an index into the sets, -1: expanded fully) and
+        the distinct sets, as the certificate carries them for the gate to re-check."""
+        seeds = self.ample[:self.count]
+        ids = np.full(self.count, -1, dtype=np.int64)
+        sets: dict[bytes, int] = {}
+        m, t = self.machine, self.stubborn
+        words = (max(1, len(self.model.actions)) + 63) // 64
+        for start in range(0, self.count, CHUNK):
+            end = min(self.count, start + CHUNK)
+            bits = np.zeros((end - start, words), dtype=np.uint64)
+            kernel.stubborn_sets(self.states[start:end], seeds[start:end], bits, *m.args, m.out, m.acts,
+                                 m.stack, m.vals, m.slots, m.err, *t.args())
+            for i in np.flatnonzero(seeds[start:end] >= 0):
+                ids[start + i] = sets.setdefault(bits[i].tobytes(), len(sets))
+        members = [tuple(int(a) for a in np.flatnonzero(np.unpackbits(
+            np.frombuffer(key, dtype=np.uint8), bitorder="little"))) for key in sets]
+        return ids, tuple(members)
 
     @property
     def found(self) -> int | None:

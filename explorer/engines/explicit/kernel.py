@@ -20,7 +20,10 @@ stored state costs ``8 W + 8`` bytes and no more: no parent links are kept, sinc
 levels (a range of indices each) are enough to rebuild a shortest path backwards
 (``parent``).  ``advance`` expands states from ``ctr[CURSOR]`` on, for at most ``budget``
 expansions, and returns to the Python driver, which looks at the clock, reports progress
-and grows the arrays when asked: the loop itself never allocates.
+and grows the arrays when asked: the loop itself never allocates.  With partial-order
+reduction a state's successors are those of a stubborn set (``choose``, ``closure``; the
+tables come from ``explicit.por``), and ``stubborn_sets`` grows the chosen sets again for
+the certificate.
 """
 
 from __future__ import annotations
@@ -172,6 +175,10 @@ def expand(s, f_word, f_off, f_mask, f_lo, f_hi, dyn, code, lit_mask, lit_bits, 
     return n
 
 
+MAX_MEMBERS = 64
+"""Members past which a stubborn set is given up (growing it again from its seed, for the
+certificate, takes the same steps, so a set chosen is always grown whole again)."""
+
 # ctr slots
 COUNT, CURSOR, LEVEL_END, DEPTH, FOUND, TRANSITIONS, DEADLOCKS, EXPANDED, NPENDING, ERRORS, REPRESENTED = range(11)
 CTR_SIZE = 11
@@ -213,6 +220,125 @@ def insert(states, table, count, row):
         if same:
             return index, False
         probe = (probe + np.uint64(1)) & mask
+
+
+@njit(cache=True)
+def lookup(states, table, row):
+    """The index of ``row`` in ``states``, or -1."""
+    mask = np.uint64(table.shape[0] - 1)
+    probe = _hash(row) & mask
+    W = row.shape[0]
+    while True:
+        slot = table[probe]
+        if slot == 0:
+            return -1
+        index = slot - 1
+        same = True
+        for w in range(W):
+            if states[index, w] != row[w]:
+                same = False
+                break
+        if same:
+            return index
+        probe = (probe + np.uint64(1)) & mask
+
+
+@njit(cache=True)
+def closure(seed, s, limit, f_word, f_off, f_mask, f_lo, dep_ptr, dep, lit_ptr, lit_slot, lit_val,
+            wr_ptr, writers, gw_ptr, guard_writers, role, member, en, work):
+    """The stubborn set grown from ``seed`` in ``s`` (``en`` marks the enabled actions):
+    its members into ``work[:m]``; returns ``(enabled members, m)``, the first -1 when an
+    enabled member is visible (``role`` bit 0), a disabled one has a guard that may fail
+    (bit 1), or ``limit`` enabled members are met.
+
+    An enabled member brings every action dependent on it; a disabled one the writers of
+    the first literal of its guard that is false in ``s`` (else of all its guard reads)."""
+    member[seed] = True
+    work[0] = seed
+    m, top, count, ok = 1, 0, 0, True
+    while top < m:
+        x = work[top]
+        top += 1
+        if (en[x] and role[x] & 1) or (not en[x] and role[x] & 2):
+            ok = False
+            break
+        if en[x]:
+            count += 1
+            if count >= limit:
+                ok = False
+                break
+            lo, hi, table = dep_ptr[x], dep_ptr[x + 1], dep
+        else:
+            lo, hi, table = gw_ptr[x], gw_ptr[x + 1], guard_writers
+            for k in range(lit_ptr[x], lit_ptr[x + 1]):
+                e = lit_slot[k]
+                if field(s, e, f_word, f_off, f_mask, f_lo) != lit_val[k]:
+                    lo, hi, table = wr_ptr[e], wr_ptr[e + 1], writers
+                    break
+        for k in range(lo, hi):
+            y = table[k]
+            if not member[y]:
+                member[y] = True
+                work[m] = y
+                m += 1
+        if m > MAX_MEMBERS:
+            ok = False  # a large set seldom pays for itself: growing it costs more than it saves
+            break
+    for k in range(m):
+        member[work[k]] = False
+    return (count if ok else -1), m
+
+
+@njit(cache=True)
+def choose(s, n, acts, f_word, f_off, f_mask, f_lo, dep_ptr, dep, lit_ptr, lit_slot, lit_val,
+           wr_ptr, writers, gw_ptr, guard_writers, role, member, en, work):
+    """The seed of a stubborn set of ``s`` with the fewest enabled members, fewer than
+    the ``n`` enabled actions ``acts[:n]``: ``(seed, enabled members, m)`` with the
+    members in ``work[:m]``, or ``(-1, n, 0)``."""
+    for k in range(n):
+        en[acts[k]] = True
+    best, limit = -1, n
+    for k in range(n):
+        a = acts[k]
+        if role[a] & 1:
+            continue
+        count, m = closure(a, s, limit, f_word, f_off, f_mask, f_lo, dep_ptr, dep, lit_ptr, lit_slot,
+                           lit_val, wr_ptr, writers, gw_ptr, guard_writers, role, member, en, work)
+        if count > 0:
+            best, limit = a, count
+            if count == 1:
+                break
+    m = 0
+    if best >= 0:
+        limit, m = closure(best, s, n + 1, f_word, f_off, f_mask, f_lo, dep_ptr, dep, lit_ptr, lit_slot,
+                           lit_val, wr_ptr, writers, gw_ptr, guard_writers, role, member, en, work)
+    for k in range(n):
+        en[acts[k]] = False
+    return best, limit, m
+
+
+@njit(cache=True)
+def stubborn_sets(states, seeds, bits, f_word, f_off, f_mask, f_lo, f_hi, dyn, code, lit_mask,
+                  lit_bits, guard, upd_range, upd, key, bucket_range, bucket_actions, out, acts,
+                  stack, vals, slots, err, dep_ptr, dep, lit_ptr, lit_slot, lit_val, wr_ptr,
+                  writers, gw_ptr, guard_writers, role, member, en, work):
+    """The members of the stubborn set each state of ``states`` was expanded with, grown
+    again from its seed (``seeds``, -1: none), as a bit row of ``bits``."""
+    for i in range(states.shape[0]):
+        if seeds[i] < 0:
+            continue
+        n = expand(states[i], f_word, f_off, f_mask, f_lo, f_hi, dyn, code, lit_mask, lit_bits,
+                   guard, upd_range, upd, key, bucket_range, bucket_actions, out, acts, stack, vals,
+                   slots, err)
+        for k in range(n):
+            en[acts[k]] = True
+        _, m = closure(seeds[i], states[i], n + 1, f_word, f_off, f_mask, f_lo, dep_ptr, dep, lit_ptr,
+                       lit_slot, lit_val, wr_ptr, writers, gw_ptr, guard_writers, role, member, en, work)
+        for k in range(n):
+            en[acts[k]] = False
+        for k in range(m):
+            a = work[k]
+            bits[i, a >> 6] |= np.uint64(1) << np.uint64(a & 63)
 
 
 @njit(cache=True)
@@ -304,11 +430,16 @@ def canonical(row, best, cand, sym_slot, sym_val, sym_values, sym_moving, fixed_
 def advance(states, table, ctr, budget, levels, preds, dis_mask, dis_bits, dis_code, bad,
             state_bad, pending, hits, enabled, dead, f_word, f_off, f_mask, f_lo, f_hi, dyn, code, lit_mask, lit_bits, guard,
             upd_range, upd, key, bucket_range, bucket_actions, out, acts, stack, vals, slots, err,
-            sym_slot, sym_val, sym_values, sym_moving, fixed_mask, best, cand):
+            sym_slot, sym_val, sym_values, sym_moving, fixed_mask, best, cand, por, ample, take, stab,
+            dep_ptr, dep, lit_ptr, lit_slot, lit_val, wr_ptr, writers, gw_ptr, guard_writers, role,
+            member, en, work):
     """Expand up to ``budget`` states; the status says why it returned.
 
     With a symmetry group (``sym_slot`` has more than one row) every successor is stored
     as its canonical image (``canonical``); ``ctr[REPRESENTED]`` sums the orbit sizes.
+    With ``por`` a state expands only the enabled members of a stubborn set (``choose``)
+    when all their successors are new (in the next level: the cycle proviso), and
+    ``ample[state]`` records the set's seed (-1: expanded fully).
 
     ``bad``/``state_bad`` index ``preds`` (-1: no property); ``pending`` lists the vacuity
     predicates not yet seen true (``hits`` marks them); ``levels[d]`` is the first index of
@@ -342,20 +473,46 @@ def advance(states, table, ctr, budget, levels, preds, dis_mask, dis_bits, dis_c
             if ctr[DEADLOCKS] < dead.shape[0]:
                 dead[ctr[DEADLOCKS]] = ctr[CURSOR]
             ctr[DEADLOCKS] += 1
-        ctr[TRANSITIONS] += n
         for k in range(n):
             enabled[acts[k]] = 1
+            take[k] = True
+            stab[k] = 1
             if group > 1:
-                stabiliser = canonical(out[k], best, cand, sym_slot, sym_val, sym_values, sym_moving,
-                                       fixed_mask, f_word, f_off, f_mask)
-                index, new = insert(states, table, ctr[COUNT], best)
-            else:
-                stabiliser = 1
-                index, new = insert(states, table, ctr[COUNT], out[k])
+                stab[k] = canonical(out[k], best, cand, sym_slot, sym_val, sym_values, sym_moving,
+                                    fixed_mask, f_word, f_off, f_mask)
+                for w in range(W):
+                    out[k, w] = best[w]
+        taken = n
+        if por and n > 1:
+            seed, count, m = choose(s, n, acts, f_word, f_off, f_mask, f_lo, dep_ptr, dep, lit_ptr,
+                                    lit_slot, lit_val, wr_ptr, writers, gw_ptr, guard_writers, role,
+                                    member, en, work)
+            if seed >= 0:
+                for i in range(m):
+                    member[work[i]] = True
+                fresh = True
+                for k in range(n):
+                    take[k] = member[acts[k]]
+                    if take[k] and fresh:
+                        at = lookup(states, table, out[k])
+                        fresh = at < 0 or at >= ctr[LEVEL_END]
+                for i in range(m):
+                    member[work[i]] = False
+                if fresh:
+                    ample[ctr[CURSOR]] = seed
+                    taken = count
+                else:
+                    for k in range(n):
+                        take[k] = True
+        ctr[TRANSITIONS] += taken
+        for k in range(n):
+            if not take[k]:
+                continue
+            index, new = insert(states, table, ctr[COUNT], out[k])
             if not new:
                 continue
             ctr[COUNT] += 1
-            ctr[REPRESENTED] += group // stabiliser if group > 1 else 1
+            ctr[REPRESENTED] += group // stab[k] if group > 1 else 1
             t = states[index]
             j = 0
             while j < ctr[NPENDING]:  # vacuity: predicates not yet seen true

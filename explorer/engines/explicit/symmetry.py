@@ -28,8 +28,16 @@ from explorer.ir.symmetry import (
 )
 from explorer.semantics.program import Program, WordLayout
 
-REDUCTIONS = ("none", "symmetry")
-"""What ``--reduction`` may name (partial-order reduction is not implemented)."""
+REDUCTIONS = ("none", "symmetry", "por", "all")
+"""What ``--reduction`` may name: ``por`` is partial-order reduction (``por``), ``all``
+symmetry and partial-order reduction together."""
+
+
+def reductions(kind: str) -> tuple[bool, bool]:
+    """Whether ``kind`` asks for symmetry, and for partial-order reduction."""
+    if kind not in REDUCTIONS:
+        raise ValueError(f"{kind!r} is not a reduction; expected one of: {', '.join(REDUCTIONS)}")
+    return kind in ("symmetry", "all"), kind in ("por", "all")
 
 
 @dataclass
