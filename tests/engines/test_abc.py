@@ -123,3 +123,17 @@ def test_missing_abc_is_unknown_and_exit_2_naming_the_package(mini, monkeypatch)
     for name in ("abc", "abc-bmc"):
         result = CliRunner().invoke(app, ["check", MINI, "--engine", name])
         assert result.exit_code == 2 and "Debian package berkeley-abc" in result.output
+
+
+@needs_abc
+def test_a_proof_on_the_cone_is_certified_with_its_folded_constants(monkeypatch):
+    from explorer.export.aiger import AigerExport
+    from support.smt_models import bystander
+    model = bystander()
+    prop = model.properties[0]
+    proved = checked(abc.check, model, prop, Options(timeout_s=60)).outcome
+    assert isinstance(proved, Proved) and proved.certificate.checked, proved
+    # without "armed stays false" the clauses over the cone are not inductive on the model
+    monkeypatch.setattr(AigerExport, "constant_clauses", lambda self: ())
+    outcome = checked(abc.check, model, prop, Options(timeout_s=60)).outcome
+    assert isinstance(outcome, Unknown) and "failed its re-check" in outcome.reason, outcome
