@@ -7,7 +7,8 @@ Not a test: run it to record figures (Markdown tables on stdout).
     python bench/bench_abc.py --instances 1,1 --skip-bmc
 
 1. ``--engine abc`` on v5.6 and v5.16 ``integrity`` and ``no_loss`` at ``-P cpus=C -P
-   other_tasks=N`` (default: 1,1 and 3,3): the AIGER export's size, ABC's time, the
+   other_tasks=N`` (default: 1,1 and 3,3): the AIGER export's size (the whole model,
+   the property's cone that the engine exports, and what ABC's ``dc2`` leaves), ABC's time, the
    invariant's clauses, the trust gate's re-check of the translated invariant, and the
    verdict (what ``explorer check SPEC -p PROP -P cpus=C -P other_tasks=N --engine abc``
    prints).
@@ -37,15 +38,16 @@ def _check(variant: str, params: dict, prop: str, engine: str, bound: int, secon
     from explorer.trust.gate import judge
     model = load_spec(str(ROOT / f"specs/kvm_fpu/{variant}.kp"), params).model
     p = model.property(prop)
-    exported = to_aiger(model, p)
+    full, exported = to_aiger(model, p), to_aiger(model, p, cone=True)
     start = time.monotonic()
     result = named(engine)(model, p, Options(timeout_s=seconds, bound=bound))
     searched = time.monotonic() - start
     outcome = judge(model, p, result, timeout_s=seconds).outcome
     out.put({"verdict": type(outcome).__name__, "reason": getattr(outcome, "reason", ""),
              "clauses": result.stats.get("abc_clauses"), "engine_s": searched,
-             "total_s": time.monotonic() - start, "latches": len(exported.latches),
-             "gates": exported.gates, "bound": getattr(outcome, "bound", None)})
+             "total_s": time.monotonic() - start, "bound": getattr(outcome, "bound", None),
+             "latches": f"{len(full.latches)} / {len(exported.latches)}",
+             "gates": f"{full.gates} / {exported.gates} / {(result.stats.get('abc_size') or (0, '?'))[1]}"})
 
 
 def _isolated(*args) -> dict:
@@ -67,7 +69,8 @@ def main() -> None:
                         help="VARIANT:PROPERTY pairs for pdr")
     args = parser.parse_args()
     if not args.skip_pdr:
-        print("| variant | property | C,N | latches | gates | verdict | clauses | ABC s | with re-check s |")
+        print("| variant | property | C,N | latches (all / cone) | ANDs (all / cone / after dc2) "
+              "| verdict | clauses | ABC s | with re-check s |")
         print("|---|---|---|---|---|---|---|---|---|")
         for instance in args.instances:
             cpus, others = instance.split(",")
@@ -81,12 +84,14 @@ def main() -> None:
                 sys.stdout.flush()
         print()
     if not args.skip_bmc:
-        print("| v4.15 integrity, depth 100 | verdict | engine s | with gate s |")
-        print("|---|---|---|---|")
+        print("| v4.15 integrity, depth 100 | verdict | ANDs | engine s | with gate s |")
+        print("|---|---|---|---|---|")
         for engine in ("abc-bmc", "bmc"):
             got = _isolated("v4.15", {}, "integrity", engine, 100, args.seconds)
             verdict = got["verdict"] + (f" ({got['reason'][:80]})" if got.get("reason") else "")
-            print(f"| {engine} | {verdict} | {got.get('engine_s', float('nan')):.2f} "
+            if got.get("bound") is not None:
+                verdict += f", depth {got['bound']}"
+            print(f"| {engine} | {verdict} | {got.get('gates')} | {got.get('engine_s', float('nan')):.2f} "
                   f"| {got.get('total_s', float('nan')):.2f} |")
             sys.stdout.flush()
 

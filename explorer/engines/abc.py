@@ -47,6 +47,7 @@ from explorer.ir import expr as ir
 from explorer.ir.readable import Clause
 from explorer.verdict import HoldsUpTo, Unknown
 
+SIZE = re.compile(r"lat\s*=\s*(\d+)\s+and\s*=\s*(\d+)")
 ASSERTED = re.compile(r"[Oo]utput (\d+) of miter .* was asserted in frame (\d+)")
 NO_CEX = re.compile(r"No output asserted in (\d+) frames")
 EXHAUSTED = re.compile(r"Explored all reachable states after completing (\d+) frames")
@@ -77,6 +78,8 @@ class AbcRun:
     clauses: tuple[Clause, ...] | None = None
     problem: str = ""
     output: str = field(default="", repr=False)
+    size: tuple[int, int] | None = None
+    """Latches and and-gates of what ABC searched (after ``PREPARE``), as it says."""
 
 
 def run_abc(model: Model, prop: Property, method: str, *, bound: int = 20,
@@ -104,16 +107,24 @@ def _run(model: Model, export: AigerExport, abc: str, method: str, bound: int,
         command = f"bmc3 -F {bound + 1}{limit}"
     else:
         raise ValueError(f"no ABC method {method!r}")
-    script = f"read_aiger model.aig; {PREPARE}; {command}; write_cex -n cex.txt"
+    script = f"read_aiger model.aig; {PREPARE}; print_stats; {command}; write_cex -n cex.txt"
     ran = run([abc, "-c", script], folder, None if timeout_s is None else timeout_s + GRACE_S)
     text = ran.output
     if ran.returncode != 0:
         raise PeerFailed(f"ABC exited with status {ran.returncode}: {_last_line(text)}")
+    stats = SIZE.search(text)
+    size = None if stats is None else (int(stats.group(1)), int(stats.group(2)))
+    return replace(_answer(model, export, method, bound, folder, ran.seconds, text), size=size)
+
+
+def _answer(model: Model, export: AigerExport, method: str, bound: int, folder: str,
+            seconds: float, text: str) -> AbcRun:
+    """What ABC's output and files say."""
     asserted = ASSERTED.search(text)
     if asserted:
         with open(os.path.join(folder, "cex.txt"), encoding="utf-8", errors="replace") as cex:
             init, selections = read_cex(cex.read(), export)
-        return AbcRun("violated", ran.seconds, int(asserted.group(2)), init, selections,
+        return AbcRun("violated", seconds, int(asserted.group(2)), init, selections,
                       output=text)
     if method == "pdr" and "Property proved" in text:
         path = os.path.join(folder, "inv.pla")
@@ -121,16 +132,16 @@ def _run(model: Model, export: AigerExport, abc: str, method: str, bound: int,
             raise PeerFailed("ABC's pdr proved the property but wrote no invariant")
         with open(path, encoding="utf-8", errors="replace") as pla:
             clauses = read_invariant(pla.read(), export, model) + export.constant_clauses()
-        return AbcRun("proved", ran.seconds, clauses=clauses, output=text)
+        return AbcRun("proved", seconds, clauses=clauses, output=text)
     if method == "bmc3" and EXHAUSTED.search(text):  # fewer reachable states than frames
-        return AbcRun("bounded", ran.seconds, bound + 1, output=text)
+        return AbcRun("bounded", seconds, bound + 1, output=text)
     frames = NO_CEX.search(text)
     if method == "bmc3" and frames:
         done = int(frames.group(1))
         answer = "bounded" if done >= bound + 1 else "undecided"
         problem = "" if answer == "bounded" else f"bmc3 stopped after {done} frames: {_last_line(text)}"
-        return AbcRun(answer, ran.seconds, done, problem=problem, output=text)
-    return AbcRun("undecided", ran.seconds, problem=_last_line(text), output=text)
+        return AbcRun(answer, seconds, done, problem=problem, output=text)
+    return AbcRun("undecided", seconds, problem=_last_line(text), output=text)
 
 
 def _last_line(text: str) -> str:
@@ -206,7 +217,7 @@ def _engine(name: str, method: str):
             return EngineResult(Unknown(f"timeout after {deadline.elapsed():.1f} s ({name})"), stats)
         except (PeerFailed, AigerReadError, OSError, ValueError) as error:
             return EngineResult(Unknown(f"{name} gave no answer: {error}"), stats)
-        stats.update(abc_s=result.seconds, abc_frames=result.frames)
+        stats.update(abc_s=result.seconds, abc_frames=result.frames, abc_size=result.size)
         if result.answer == "violated":
             return EngineResult(_shortest(model, prop, result, method, deadline), stats)
         if result.answer == "proved":
