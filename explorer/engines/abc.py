@@ -1,6 +1,11 @@
 """ABC as a peer engine: the AIGER export (``explorer.export.aiger``) run through ABC's
 ``pdr`` (IC3, engine ``abc``) or ``bmc3`` (engine ``abc-bmc``).
 
+What ABC gets is the property's cone of influence (``explorer.export.cone``: the elements
+the bad predicate depends on, the actions that write them, constants folded), rewritten
+by ABC's combinational ``dc2`` (``PREPARE``), which keeps the latches and their names:
+what ABC answers reads back over the export as it is.
+
 * A counterexample: ABC writes it (``write_cex -n``); its frames' inputs are read back as
   an initial state and action selectors (``explorer.export.aiger_read``), the selectors
   that name no enabled action (stutters) are dropped, and the run is a ``Found`` claim
@@ -11,7 +16,8 @@
   shortest as explorer counts it, like ``bmc``'s.
 * A proof (``pdr``): ``pdr -d`` dumps the inductive invariant it found as the cubes it
   blocked; they are read back as clauses over the model's elements and claimed as an
-  ``InvariantCertificate``, which the gate re-checks with z3 (initial states, induction,
+  ``InvariantCertificate``, with "it keeps its value" for every folded constant (the
+  clauses over the cone are inductive only together with them), which the gate re-checks with z3 (initial states, induction,
   the property) before "proved" is printed.  ``pdr`` (by default, its ``-o``) uses the
   property as an inductive hypothesis, which makes it several times faster here; the
   clauses of its fixpoint frame still exclude every state where the output (the bad
