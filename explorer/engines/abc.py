@@ -47,7 +47,7 @@ from explorer.engines.base import (
 )
 from explorer.engines.peers import PeerFailed, PeerTimeout, ToolMissing, first_line, run, tool
 from explorer.export.aiger import AigerExport, to_aiger
-from explorer.export.aiger_read import AigerReadError, read_cex, read_invariant
+from explorer.export.aiger_read import AigerReadError, read_cex, read_equivalences, read_invariant
 from explorer.ir import Model, Property
 from explorer.ir import expr as ir
 from explorer.ir.readable import Clause
@@ -59,11 +59,22 @@ NO_CEX = re.compile(r"No output asserted in (\d+) frames")
 EXHAUSTED = re.compile(r"Explored all reachable states after completing (\d+) frames")
 GRACE_S = 5.0
 """How long past its own ``-T`` limit ABC may run before it is killed."""
-PREPARE = "strash; dc2"
-"""What ABC does to the export before ``pdr`` or ``bmc3``: combinational rewriting only,
-which keeps every latch and its name and changes no latch's next-state function, so a
-counterexample and an invariant read back over the export's latches as they are (about
-6x fewer gates on the kernel specs at ``cpus=3 other_tasks=3``; ``bench/bench_abc.py``)."""
+PREPARE = {
+    "dc2": "strash; dc2",
+    "scorr": "strash; dc2; scorr -l -w; dc2",
+}
+"""What ABC may do to the export before ``pdr`` or ``bmc3``.  ``dc2`` is combinational
+rewriting only, which keeps every latch and its name and changes no latch's next-state
+function, so a counterexample and an invariant read back over the export's latches as
+they are (about 6x fewer gates on the kernel specs at ``cpus=3 other_tasks=3``;
+``bench/bench_abc.py``).  ``scorr`` also merges the latches it proves equivalent (or
+constant) by induction; ``-l`` restricts it to latches (equivalences of internal nodes
+would be used too, and the latches' alone would then not make ``pdr``'s clauses
+inductive on the model: the gate refused such proofs on ``tests/specs/mini.kp``), ``-w``
+prints them, and a proof is claimed as ``pdr``'s clauses over the latches kept *and*
+those equivalences (``aiger_read.read_equivalences``), which the gate re-checks as one
+invariant over the model.  A counterexample needs nothing more:
+the inputs are kept, and the gate replays it on the model."""
 
 
 @dataclass(frozen=True)
@@ -89,21 +100,23 @@ class AbcRun:
 
 
 def run_abc(model: Model, prop: Property, method: str, *, bound: int = 20,
-            timeout_s: float | None = None, workdir: str | None = None) -> AbcRun:
+            timeout_s: float | None = None, workdir: str | None = None,
+            prepare: str = "dc2") -> AbcRun:
     """ABC's ``method`` (``pdr`` or ``bmc3``, the latter to ``bound`` steps) on
-    ``model``'s AIGER export for ``prop``.  Raises ``ToolMissing``, ``PeerTimeout`` and
-    ``PeerFailed`` (ABC crashed, or wrote what cannot be read)."""
+    ``model``'s AIGER export for ``prop``, after ``PREPARE[prepare]``.  Raises
+    ``ToolMissing``, ``PeerTimeout`` and ``PeerFailed`` (ABC crashed, or wrote what cannot
+    be read)."""
     abc = tool("abc")
     export = to_aiger(model, prop, cone=True)
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="explorer-abc-") as folder:
-            return _run(model, export, abc, method, bound, timeout_s, folder)
+            return _run(model, export, abc, method, bound, timeout_s, folder, prepare)
     os.makedirs(workdir, exist_ok=True)
-    return _run(model, export, abc, method, bound, timeout_s, workdir)
+    return _run(model, export, abc, method, bound, timeout_s, workdir, prepare)
 
 
 def _run(model: Model, export: AigerExport, abc: str, method: str, bound: int,
-         timeout_s: float | None, folder: str) -> AbcRun:
+         timeout_s: float | None, folder: str, prepare: str) -> AbcRun:
     with open(os.path.join(folder, "model.aig"), "wb") as out:
         out.write(export.data)
     limit = "" if timeout_s is None else f" -T {max(1, int(timeout_s))}"
@@ -113,7 +126,7 @@ def _run(model: Model, export: AigerExport, abc: str, method: str, bound: int,
         command = f"bmc3 -F {bound + 1}{limit}"
     else:
         raise ValueError(f"no ABC method {method!r}")
-    script = f"read_aiger model.aig; {PREPARE}; print_stats; {command}; write_cex -n cex.txt"
+    script = f"read_aiger model.aig; {PREPARE[prepare]}; print_stats; {command}; write_cex -n cex.txt"
     ran = run([abc, "-c", script], folder, None if timeout_s is None else timeout_s + GRACE_S)
     text = ran.output
     if ran.returncode != 0:
@@ -137,7 +150,8 @@ def _answer(model: Model, export: AigerExport, method: str, bound: int, folder: 
         if not os.path.exists(path):
             raise PeerFailed("ABC's pdr proved the property but wrote no invariant")
         with open(path, encoding="utf-8", errors="replace") as pla:
-            clauses = read_invariant(pla.read(), export, model) + export.constant_clauses()
+            clauses = read_invariant(pla.read(), export, model) + export.constant_clauses() \
+                + read_equivalences(text, export, model)
         return AbcRun("proved", seconds, clauses=clauses, output=text)
     if method == "bmc3" and EXHAUSTED.search(text):  # fewer reachable states than frames
         return AbcRun("bounded", seconds, bound + 1, output=text)

@@ -137,3 +137,23 @@ def test_a_proof_on_the_cone_is_certified_with_its_folded_constants(monkeypatch)
     monkeypatch.setattr(AigerExport, "constant_clauses", lambda self: ())
     outcome = checked(abc.check, model, prop, Options(timeout_s=60)).outcome
     assert isinstance(outcome, Unknown) and "failed its re-check" in outcome.reason, outcome
+
+
+@needs_abc
+def test_a_proof_after_scorr_is_certified_with_the_latch_equivalences_it_proved(monkeypatch):
+    from support.smt_models import twins
+    model = twins()
+    prop = model.properties[0]
+    real = abc.run_abc
+    merged = real(model, prop, "pdr", timeout_s=60, prepare="scorr")
+    assert merged.answer == "proved" and merged.size == (0, 0), merged  # a and b merged
+    monkeypatch.setattr(abc, "run_abc", lambda *a, **k: merged)
+    proved = checked(abc.check, model, prop, Options(timeout_s=60)).outcome
+    assert isinstance(proved, Proved) and proved.certificate.checked, proved
+    # pdr's invariant over no latch at all is "true": the equivalence is the whole proof
+    monkeypatch.setattr(abc, "read_equivalences", lambda *a: ())
+    bare = real(model, prop, "pdr", timeout_s=60, prepare="scorr")
+    monkeypatch.setattr(abc, "run_abc", lambda *a, **k: bare)
+    outcome = checked(abc.check, model, prop, Options(timeout_s=60)).outcome
+    assert isinstance(outcome, Unknown) and "failed its re-check" in outcome.reason, outcome
+

@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from explorer import semantics
 from explorer.export.aig import Aig
 from explorer.export.aiger import AigerExport, to_aiger
-from explorer.export.aiger_read import AigerReadError, read_cex, read_invariant
+from explorer.export.aiger_read import AigerReadError, read_cex, read_equivalences, read_invariant
 from explorer.export.bitblast import Blaster, Words, signed_width
 from explorer.ir import expr as ir
 from explorer.ir.model import Action, Model, StateVar, Update
+from explorer.ir.readable import Clause
 from explorer.ir.sorts import BOOL, BoolSort, EnumSort, IntSort, bounds
 from support.smt_models import bystander
 from support.strategies import models, origin
@@ -337,3 +338,19 @@ def test_the_cone_export_stores_the_cone_and_folds_its_constants():
     (clause,) = export.constant_clauses()
     assert clause.premise == () and clause.body == ((model.slot("armed", None), frozenset({0})),)
     assert len(to_aiger(model, prop).latches) == 4  # without the cone: every element
+
+
+def test_scorr_equivalences_read_as_clauses_over_elements():
+    model = _small()
+    export = to_aiger(model, None)
+    flag_slot, n_slot = model.slot("flag", None), model.slot("n", None)
+    text = ("Here are the flop equivalences:\n"
+            "Original flop n[1] is proved equivalent to constant.\n"
+            "Original flop flag[0] is proved equivalent to flop n[0].\n")
+    constant, forth, back = read_equivalences(text, export, model)
+    # n is stored as n - 1: n[1] = 0 is n in {1, 2}; flag = 1 iff n[0] = 1, i.e. n = 2
+    assert constant == Clause((), ((n_slot, frozenset({1, 2})),))
+    assert forth == Clause(((flag_slot, frozenset({1})),), ((n_slot, frozenset({2})),))
+    assert back == Clause(((flag_slot, frozenset({0})),), ((n_slot, frozenset({1, 3})),))
+    with pytest.raises(AigerReadError):
+        read_equivalences("Original flop nosuch[0] is proved equivalent to constant.\n", export, model)
