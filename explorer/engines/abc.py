@@ -1,5 +1,6 @@
 """ABC as a peer engine: the AIGER export (``explorer.export.aiger``) run through ABC's
-``pdr`` (IC3, engine ``abc``) or ``bmc3`` (engine ``abc-bmc``).
+``pdr`` (IC3, engine ``abc``; ``abc-scorr`` merges equivalent latches first) or ``bmc3``
+(engine ``abc-bmc``).
 
 What ABC gets is the property's cone of influence (``explorer.export.cone``: the elements
 the bad predicate depends on, the actions that write them, constants folded), rewritten
@@ -224,13 +225,13 @@ def _again(model: Model, prop: Property, frames: int, deadline: Deadline) -> Abc
     return again if again.answer == "violated" else None
 
 
-def _engine(name: str, method: str):
+def _engine(name: str, method: str, prepare: str = "dc2"):
     def check(model: Model, prop: Property, options: Options = Options()) -> EngineResult:
         deadline = Deadline(options.timeout_s)
         stats: dict[str, Any] = {"engine": name}
         try:
             result = run_abc(model, prop, method, bound=options.bound,
-                             timeout_s=options.timeout_s)
+                             timeout_s=options.timeout_s, prepare=prepare)
         except ToolMissing as error:
             return EngineResult(Unknown(str(error)), stats)
         except PeerTimeout:
@@ -255,9 +256,11 @@ def _engine(name: str, method: str):
                             stats)
 
     check.__doc__ = (f"Whether ``prop``'s bad states are reachable, by ABC's ``{method}`` on "
-                     "the AIGER export; see the module docstring for what is claimed.")
+                     f"the AIGER export after ``{PREPARE[prepare]}``; see the module docstring "
+                     "for what is claimed.")
     return check
 
 
 check = _engine("abc", "pdr")
 check_bmc = _engine("abc-bmc", "bmc3")
+check_scorr = _engine("abc-scorr", "pdr", "scorr")

@@ -117,10 +117,10 @@ def test_abc_that_does_not_finish_is_a_timeout(mini, tmp_path, monkeypatch):
 
 def test_missing_abc_is_unknown_and_exit_2_naming_the_package(mini, monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
-    for engine in (abc.check, abc.check_bmc):
+    for engine in (abc.check, abc.check_bmc, abc.check_scorr):
         outcome = engine(mini, mini.properties[0], Options()).outcome
         assert isinstance(outcome, Unknown) and "Debian package berkeley-abc" in outcome.reason
-    for name in ("abc", "abc-bmc"):
+    for name in ("abc", "abc-bmc", "abc-scorr"):
         result = CliRunner().invoke(app, ["check", MINI, "--engine", name])
         assert result.exit_code == 2 and "Debian package berkeley-abc" in result.output
 
@@ -144,16 +144,23 @@ def test_a_proof_after_scorr_is_certified_with_the_latch_equivalences_it_proved(
     from support.smt_models import twins
     model = twins()
     prop = model.properties[0]
-    real = abc.run_abc
-    merged = real(model, prop, "pdr", timeout_s=60, prepare="scorr")
+    merged = abc.run_abc(model, prop, "pdr", timeout_s=60, prepare="scorr")
     assert merged.answer == "proved" and merged.size == (0, 0), merged  # a and b merged
-    monkeypatch.setattr(abc, "run_abc", lambda *a, **k: merged)
-    proved = checked(abc.check, model, prop, Options(timeout_s=60)).outcome
-    assert isinstance(proved, Proved) and proved.certificate.checked, proved
+    decided = checked(abc.check_scorr, model, prop, Options(timeout_s=60))
+    assert isinstance(decided.outcome, Proved) and decided.outcome.certificate.checked, decided
+    assert decided.stats["abc_size"] == (0, 0)
     # pdr's invariant over no latch at all is "true": the equivalence is the whole proof
     monkeypatch.setattr(abc, "read_equivalences", lambda *a: ())
-    bare = real(model, prop, "pdr", timeout_s=60, prepare="scorr")
-    monkeypatch.setattr(abc, "run_abc", lambda *a, **k: bare)
-    outcome = checked(abc.check, model, prop, Options(timeout_s=60)).outcome
+    outcome = checked(abc.check_scorr, model, prop, Options(timeout_s=60)).outcome
     assert isinstance(outcome, Unknown) and "failed its re-check" in outcome.reason, outcome
 
+
+@needs_abc
+def test_abc_scorr_agrees_with_explicit_on_mini(mini):
+    for prop in mini.properties:
+        want = checked(explicit.check, mini, prop, Options(timeout_s=120)).outcome
+        got = checked(abc.check_scorr, mini, prop, Options(timeout_s=120)).outcome
+        if isinstance(want, Violated):
+            assert isinstance(got, Violated) and got.depth == want.depth, (prop.name, got)
+        else:
+            assert isinstance(got, Proved) and got.certificate.checked, (prop.name, got)
