@@ -109,6 +109,8 @@ def run_abc(model: Model, prop: Property, method: str, *, bound: int = 20,
     be read)."""
     abc = tool("abc")
     export = to_aiger(model, prop, cone=True)
+    if not export.latches:  # a bad predicate that reads nothing: ABC's engines want latches
+        export = to_aiger(model, prop)
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="explorer-abc-") as folder:
             return _run(model, export, abc, method, bound, timeout_s, folder, prepare)

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from explorer.cli import app
 from explorer.engines import Options, abc, explicit
+from explorer.ir import expr as ir
 from explorer.lang import load_spec
 from explorer.verdict import HoldsUpTo, Proved, Unknown, Violated
 from support.gate import checked
@@ -164,3 +165,13 @@ def test_abc_scorr_agrees_with_explicit_on_mini(mini):
             assert isinstance(got, Violated) and got.depth == want.depth, (prop.name, got)
         else:
             assert isinstance(got, Proved) and got.certificate.checked, (prop.name, got)
+
+
+@needs_abc
+def test_a_property_whose_cone_is_empty_is_still_decided():
+    from support.smt_models import bystander
+    model = bystander()
+    never = replace(model.properties[0], name="never", bad=ir.FALSE)
+    for engine, want in ((abc.check, Proved), (abc.check_bmc, HoldsUpTo), (abc.check_scorr, Proved)):
+        outcome = checked(engine, model, never, Options(timeout_s=60, bound=4)).outcome
+        assert isinstance(outcome, want), (engine, outcome)
