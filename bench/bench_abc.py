@@ -4,10 +4,12 @@ Not a test: run it to record figures (Markdown tables on stdout).
 
     python bench/bench_abc.py                       # everything, 900 s per check
     python bench/bench_abc.py --seconds 300 --skip-pdr
-    python bench/bench_abc.py --instances 1,1 --skip-bmc
+    python bench/bench_abc.py --instances 1,1 --skip-bmc --engines abc
 
-1. ``--engine abc`` on v5.6 and v5.16 ``integrity`` and ``no_loss`` at ``-P cpus=C -P
-   other_tasks=N`` (default: 1,1 and 3,3): the AIGER export's size, ABC's time, the
+1. ``--engine abc`` and ``abc-scorr`` (``--engines``) on v5.6 and v5.16 ``integrity``
+   and ``no_loss`` at ``-P cpus=C -P other_tasks=N`` (default: 1,1 and 3,3): the AIGER
+   export's size (the whole model, the property's cone that the engines export, and what
+   ABC searched after ``dc2``, or ``scorr -l``), ABC's time, the
    invariant's clauses, the trust gate's re-check of the translated invariant, and the
    verdict (what ``explorer check SPEC -p PROP -P cpus=C -P other_tasks=N --engine abc``
    prints).
@@ -37,15 +39,16 @@ def _check(variant: str, params: dict, prop: str, engine: str, bound: int, secon
     from explorer.trust.gate import judge
     model = load_spec(str(ROOT / f"specs/kvm_fpu/{variant}.kp"), params).model
     p = model.property(prop)
-    exported = to_aiger(model, p)
+    full, exported = to_aiger(model, p), to_aiger(model, p, cone=True)
     start = time.monotonic()
     result = named(engine)(model, p, Options(timeout_s=seconds, bound=bound))
     searched = time.monotonic() - start
     outcome = judge(model, p, result, timeout_s=seconds).outcome
     out.put({"verdict": type(outcome).__name__, "reason": getattr(outcome, "reason", ""),
              "clauses": result.stats.get("abc_clauses"), "engine_s": searched,
-             "total_s": time.monotonic() - start, "latches": len(exported.latches),
-             "gates": exported.gates, "bound": getattr(outcome, "bound", None)})
+             "total_s": time.monotonic() - start, "bound": getattr(outcome, "bound", None),
+             "latches": f"{len(full.latches)} / {len(exported.latches)}",
+             "gates": f"{full.gates} / {exported.gates} / {(result.stats.get('abc_size') or (0, '?'))[1]}"})
 
 
 def _isolated(*args) -> dict:
@@ -63,30 +66,36 @@ def main() -> None:
     parser.add_argument("--skip-pdr", action="store_true")
     parser.add_argument("--skip-bmc", action="store_true")
     parser.add_argument("--instances", nargs="*", default=["1,1", "3,3"], help="C,N pairs")
+    parser.add_argument("--engines", nargs="*", default=["abc", "abc-scorr"],
+                        help="the pdr engines to run (abc: dc2 first; abc-scorr: latch correspondence too)")
     parser.add_argument("--targets", nargs="*", default=[f"{v}:{p}" for v, p in PDR_TARGETS],
                         help="VARIANT:PROPERTY pairs for pdr")
     args = parser.parse_args()
     if not args.skip_pdr:
-        print("| variant | property | C,N | latches | gates | verdict | clauses | ABC s | with re-check s |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("| engine | variant | property | C,N | latches (all / cone) | ANDs (all / cone / ABC's) "
+              "| verdict | clauses | ABC s | with re-check s |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for instance in args.instances:
             cpus, others = instance.split(",")
-            for variant, prop in (target.split(":") for target in args.targets):
+            targets = [target.split(":") for target in args.targets]
+            for (variant, prop), name in ((t, n) for t in targets for n in args.engines):
                 params = {"cpus": cpus, "other_tasks": others}
-                got = _isolated(variant, params, prop, "abc", 20, args.seconds)
+                got = _isolated(variant, params, prop, name, 20, args.seconds)
                 verdict = got["verdict"] + (f" ({got['reason'][:80]})" if got.get("reason") else "")
-                print(f"| {variant} | {prop} | {instance} | {got.get('latches')} | {got.get('gates')} "
+                print(f"| {name} | {variant} | {prop} | {instance} | {got.get('latches')} | {got.get('gates')} "
                       f"| {verdict} | {got.get('clauses')} | {got.get('engine_s', float('nan')):.1f} "
                       f"| {got.get('total_s', float('nan')):.1f} |")
                 sys.stdout.flush()
         print()
     if not args.skip_bmc:
-        print("| v4.15 integrity, depth 100 | verdict | engine s | with gate s |")
-        print("|---|---|---|---|")
+        print("| v4.15 integrity, depth 100 | verdict | ANDs | engine s | with gate s |")
+        print("|---|---|---|---|---|")
         for engine in ("abc-bmc", "bmc"):
             got = _isolated("v4.15", {}, "integrity", engine, 100, args.seconds)
             verdict = got["verdict"] + (f" ({got['reason'][:80]})" if got.get("reason") else "")
-            print(f"| {engine} | {verdict} | {got.get('engine_s', float('nan')):.2f} "
+            if got.get("bound") is not None:
+                verdict += f", depth {got['bound']}"
+            print(f"| {engine} | {verdict} | {got.get('gates')} | {got.get('engine_s', float('nan')):.2f} "
                   f"| {got.get('total_s', float('nan')):.2f} |")
             sys.stdout.flush()
 

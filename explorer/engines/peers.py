@@ -25,6 +25,7 @@ ENGINE_TOOLS: dict[str, tuple[str, ...]] = {
     "spin": ("spin", "gcc"),
     "abc": ("abc",),
     "abc-bmc": ("abc",),
+    "abc-scorr": ("abc",),
 }
 """The tools each peer engine needs."""
 

@@ -14,6 +14,7 @@ ENGINES: dict[str, Engine] = {
     "spin": spin.check,
     "abc": abc.check,
     "abc-bmc": abc.check_bmc,
+    "abc-scorr": abc.check_scorr,
 }
 NAMES: tuple[str, ...] = tuple(ENGINES)
 

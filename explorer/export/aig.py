@@ -74,16 +74,31 @@ class Aig:
         return self.or_(self.and_(s, then), self.and_(s ^ 1, else_))
 
     def all(self, literals) -> int:
-        out = TRUE
-        for literal in literals:
-            out = self.and_(out, literal)
-        return out
+        """The conjunction, as a balanced tree: a chain over a thousand actions' literals
+        would be a thousand levels deep, which ABC's SAT-based engines pay for."""
+        layer = list(literals)
+        if not layer:
+            return TRUE
+        while len(layer) > 1:
+            paired = [self.and_(a, b) for a, b in zip(layer[::2], layer[1::2])]
+            layer = paired + layer[len(paired) * 2:]
+        return layer[0]
 
     def any(self, literals) -> int:
-        out = FALSE
-        for literal in literals:
-            out = self.or_(out, literal)
-        return out
+        return self.all(literal ^ 1 for literal in literals) ^ 1
+
+    def decode(self, bits: list[int], count: int) -> list[int]:
+        """Literals for "``bits`` (unsigned, least significant first) equals v", for v in
+        ``0..count-1``: halves decoded apart and combined, so the ``count`` literals cost
+        about ``count`` gates rather than ``count * len(bits)``."""
+        if not bits:
+            return [TRUE][:count]
+        if len(bits) == 1:
+            return [bits[0] ^ 1, bits[0]][:count]
+        low, high = bits[: len(bits) // 2], bits[len(bits) // 2:]
+        lows = self.decode(low, 1 << len(low))
+        highs = self.decode(high, -(-count // len(lows)))
+        return [self.and_(highs[v // len(lows)], lows[v % len(lows)]) for v in range(count)]
 
     # ----------------------------------------------------------------- writing
 

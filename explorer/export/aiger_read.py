@@ -17,9 +17,18 @@ that is not what ABC writes raises ``AigerReadError``: ABC's output is never gue
   re-checks like any invariant.  The invariant is read where ``_started`` holds (every
   state after the first step, and every initial state, since the first step may
   stutter): a literal on ``_started`` is true or false there.
+* The latch equivalences ABC's ``scorr -w`` proved (``Original flop A is proved
+  equivalent to flop B.``, or ``to constant.``): each holds in every reachable state of
+  the export, its reset state included, where every latch is 0, so a constant is 0 and
+  two equivalent latches are equal (not complements).  ``pdr`` then searched the system
+  with those latches merged, and its invariant is one of the export only together with
+  them: each is read as the cubes it excludes (``A=1, B=0`` and ``A=0, B=1``; ``A=1``),
+  clauses like the invariant's, and the gate re-checks them all together.
 """
 
 from __future__ import annotations
+
+import re
 
 from explorer.export.aiger import AigerExport
 from explorer.ir.model import Model
@@ -94,6 +103,26 @@ def read_invariant(text: str, export: AigerExport, model: Model) -> tuple[Clause
         clause = _clause(cube, where, export, model)
         if clause is not None:
             clauses.append(clause)
+    return tuple(clauses)
+
+
+EQUIVALENT = re.compile(r"Original flop (\S+) is proved equivalent to (?:flop (\S+)|(constant))\.")
+
+
+def read_equivalences(text: str, export: AigerExport, model: Model) -> tuple[Clause, ...]:
+    """The latch equivalences in ``scorr -w``'s output, as clauses over the elements."""
+    position = {name: k for k, name in enumerate(export.latch_names)}
+    clauses = []
+    for match in EQUIVALENT.finditer(text):
+        names = [name for name in match.group(1, 2) if name is not None]
+        unknown = [name for name in names if name not in position]
+        if unknown:
+            raise AigerReadError(f"scorr names a latch the export has not: {unknown[0][:80]!r}")
+        where = [export.latches[position[name]] for name in names]
+        for cube in (("1",) if match.group(3) else ("10", "01")):
+            clause = _clause(cube, where, export, model)
+            if clause is not None:
+                clauses.append(clause)
     return tuple(clauses)
 
 

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from explorer.cli import app
 from explorer.engines import Options, abc, explicit
+from explorer.ir import expr as ir
 from explorer.lang import load_spec
 from explorer.verdict import HoldsUpTo, Proved, Unknown, Violated
 from support.gate import checked
@@ -117,9 +118,60 @@ def test_abc_that_does_not_finish_is_a_timeout(mini, tmp_path, monkeypatch):
 
 def test_missing_abc_is_unknown_and_exit_2_naming_the_package(mini, monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
-    for engine in (abc.check, abc.check_bmc):
+    for engine in (abc.check, abc.check_bmc, abc.check_scorr):
         outcome = engine(mini, mini.properties[0], Options()).outcome
         assert isinstance(outcome, Unknown) and "Debian package berkeley-abc" in outcome.reason
-    for name in ("abc", "abc-bmc"):
+    for name in ("abc", "abc-bmc", "abc-scorr"):
         result = CliRunner().invoke(app, ["check", MINI, "--engine", name])
         assert result.exit_code == 2 and "Debian package berkeley-abc" in result.output
+
+
+@needs_abc
+def test_a_proof_on_the_cone_is_certified_with_its_folded_constants(monkeypatch):
+    from explorer.export.aiger import AigerExport
+    from support.smt_models import bystander
+    model = bystander()
+    prop = model.properties[0]
+    proved = checked(abc.check, model, prop, Options(timeout_s=60)).outcome
+    assert isinstance(proved, Proved) and proved.certificate.checked, proved
+    # without "armed stays false" the clauses over the cone are not inductive on the model
+    monkeypatch.setattr(AigerExport, "constant_clauses", lambda self: ())
+    outcome = checked(abc.check, model, prop, Options(timeout_s=60)).outcome
+    assert isinstance(outcome, Unknown) and "failed its re-check" in outcome.reason, outcome
+
+
+@needs_abc
+def test_a_proof_after_scorr_is_certified_with_the_latch_equivalences_it_proved(monkeypatch):
+    from support.smt_models import twins
+    model = twins()
+    prop = model.properties[0]
+    merged = abc.run_abc(model, prop, "pdr", timeout_s=60, prepare="scorr")
+    assert merged.answer == "proved" and merged.size == (0, 0), merged  # a and b merged
+    decided = checked(abc.check_scorr, model, prop, Options(timeout_s=60))
+    assert isinstance(decided.outcome, Proved) and decided.outcome.certificate.checked, decided
+    assert decided.stats["abc_size"] == (0, 0)
+    # pdr's invariant over no latch at all is "true": the equivalence is the whole proof
+    monkeypatch.setattr(abc, "read_equivalences", lambda *a: ())
+    outcome = checked(abc.check_scorr, model, prop, Options(timeout_s=60)).outcome
+    assert isinstance(outcome, Unknown) and "failed its re-check" in outcome.reason, outcome
+
+
+@needs_abc
+def test_abc_scorr_agrees_with_explicit_on_mini(mini):
+    for prop in mini.properties:
+        want = checked(explicit.check, mini, prop, Options(timeout_s=120)).outcome
+        got = checked(abc.check_scorr, mini, prop, Options(timeout_s=120)).outcome
+        if isinstance(want, Violated):
+            assert isinstance(got, Violated) and got.depth == want.depth, (prop.name, got)
+        else:
+            assert isinstance(got, Proved) and got.certificate.checked, (prop.name, got)
+
+
+@needs_abc
+def test_a_property_whose_cone_is_empty_is_still_decided():
+    from support.smt_models import bystander
+    model = bystander()
+    never = replace(model.properties[0], name="never", bad=ir.FALSE)
+    for engine, want in ((abc.check, Proved), (abc.check_bmc, HoldsUpTo), (abc.check_scorr, Proved)):
+        outcome = checked(engine, model, never, Options(timeout_s=60, bound=4)).outcome
+        assert isinstance(outcome, want), (engine, outcome)

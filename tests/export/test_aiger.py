@@ -16,11 +16,13 @@ from hypothesis import strategies as st
 from explorer import semantics
 from explorer.export.aig import Aig
 from explorer.export.aiger import AigerExport, to_aiger
-from explorer.export.aiger_read import AigerReadError, read_cex, read_invariant
+from explorer.export.aiger_read import AigerReadError, read_cex, read_equivalences, read_invariant
 from explorer.export.bitblast import Blaster, Words, signed_width
 from explorer.ir import expr as ir
 from explorer.ir.model import Action, Model, StateVar, Update
+from explorer.ir.readable import Clause
 from explorer.ir.sorts import BOOL, BoolSort, EnumSort, IntSort, bounds
+from support.smt_models import bystander
 from support.strategies import models, origin
 
 ABC = shutil.which("berkeley-abc") or shutil.which("abc")
@@ -290,3 +292,65 @@ def test_a_counterexample_reads_as_an_initial_state_and_selections():
         read_cex("nonsense\n", export)
     with pytest.raises(AigerReadError):
         read_cex("nosuchinput@0=1\n", export)
+
+
+# ------------------------------------------------------------- the cone of influence
+
+
+def cone_selector(export: AigerExport, number: int) -> list[int]:
+    """The inputs that select the model's action ``number`` in a cone export."""
+    return selector(export, export.numbers.index(number))
+
+
+@GENERATED
+@given(models())
+def test_the_cone_export_steps_as_the_reference_on_the_cone(model):
+    prop = model.properties[0]
+    export = to_aiger(model, prop, cone=True)
+    decoded = decode(export.data)
+    kept = {slot for slot, _ in export.latches if slot >= 0}
+    folded = dict(export.constants)
+    for state in reachable(model):
+        latches = stored(export, state)
+        for number in range(len(model.actions)):
+            action = model.actions[number]
+            want = state
+            if semantics.enabled(model, action, state):
+                want = semantics.apply(model, action, state)
+            if number not in export.numbers:  # writes nothing the property depends on
+                assert all(want[slot] == state[slot] for slot in kept | set(folded))
+                continue
+            nxt, (out,) = simulate(decoded, cone_selector(export, number), latches)
+            got = read_back(export, nxt)
+            assert all(got[slot] == want[slot] for slot in kept), (state, action)
+            assert out == int(semantics.is_bad(model, prop, state))
+        assert all(state[slot] == value for slot, value in folded.items())
+        stutter = selector(export, len(export.numbers))
+        assert export.selected(stutter) == len(model.actions)
+
+
+def test_the_cone_export_stores_the_cone_and_folds_its_constants():
+    model = bystander()
+    prop = model.properties[0]
+    export = to_aiger(model, prop, cone=True)
+    assert export.latch_names == ("flag[0]",) and export.actions == ("breaks",)
+    assert export.constants == ((model.slot("armed", None), 0),)
+    (clause,) = export.constant_clauses()
+    assert clause.premise == () and clause.body == ((model.slot("armed", None), frozenset({0})),)
+    assert len(to_aiger(model, prop).latches) == 4  # without the cone: every element
+
+
+def test_scorr_equivalences_read_as_clauses_over_elements():
+    model = _small()
+    export = to_aiger(model, None)
+    flag_slot, n_slot = model.slot("flag", None), model.slot("n", None)
+    text = ("Here are the flop equivalences:\n"
+            "Original flop n[1] is proved equivalent to constant.\n"
+            "Original flop flag[0] is proved equivalent to flop n[0].\n")
+    constant, forth, back = read_equivalences(text, export, model)
+    # n is stored as n - 1: n[1] = 0 is n in {1, 2}; flag = 1 iff n[0] = 1, i.e. n = 2
+    assert constant == Clause((), ((n_slot, frozenset({1, 2})),))
+    assert forth == Clause(((flag_slot, frozenset({1})),), ((n_slot, frozenset({2})),))
+    assert back == Clause(((flag_slot, frozenset({0})),), ((n_slot, frozenset({1, 3})),))
+    with pytest.raises(AigerReadError):
+        read_equivalences("Original flop nosuch[0] is proved equivalent to constant.\n", export, model)

@@ -83,7 +83,7 @@ def test_all_engines_agree_on_many_generated_ir_models(model):
     agree(model)
 
 
-PEERS = {"spin": spin.check, "abc": abc.check, "abc-bmc": abc.check_bmc}
+PEERS = {"spin": spin.check, "abc": abc.check, "abc-bmc": abc.check_bmc, "abc-scorr": abc.check_scorr}
 
 
 def peers_agree(model: Model) -> None:

@@ -2,8 +2,9 @@
 
 ``tests/strategies.py`` holds the shared examples; these add what the SMT tests need on
 top: a counter with a known shortest counterexample beside a noisy second process, a
-model whose state violation competes with a step-site violation, and a safe model whose
-proof needs a non-trivial invariant.
+model whose state violation competes with a step-site violation, a safe model whose
+proof needs a non-trivial invariant, and one with an element outside its property's cone
+of influence and a constant its proof needs, and two latches ABC's ``scorr`` merges.
 """
 
 from __future__ import annotations
@@ -105,6 +106,29 @@ def token_ring() -> Model:
         tuple(actions),
         (invariant("one_busy", bad),),
     )
+
+
+def bystander() -> Model:
+    """``flag`` decides the property, ``noise`` is outside its cone, ``armed`` a constant
+    the proof needs (the step that would set ``flag`` requires it)."""
+    flag = StateVar("flag", BOOL, None, ((0,),))
+    noise = StateVar("noise", IntSort(0, 3), None, ((0,),))
+    armed = StateVar("armed", BOOL, None, ((0,),))
+    breaks = action("breaks", Read("armed", None, BOOL), Update("flag", None, TRUE))
+    churn = action("churn", TRUE, Update("noise", None, Const(noise.sort, 3)))
+    bad = invariant("flag_stays_clear", Read("flag", None, BOOL))
+    return Model("bystander", (flag, noise, armed), (breaks, churn), (bad,))
+
+
+def twins() -> Model:
+    """``a`` and ``b`` are set and cleared together; the property is that they agree
+    (``a`` without ``b`` is bad): ABC's ``scorr`` merges them, which is the whole proof."""
+    a = StateVar("a", BOOL, None, ((0,),))
+    b = StateVar("b", BOOL, None, ((0,),))
+    both = (("set", TRUE), ("clear", FALSE))
+    actions = tuple(action(name, TRUE, Update("a", None, v), Update("b", None, v)) for name, v in both)
+    bad = invariant("together", and_(Read("a", None, BOOL), not_(Read("b", None, BOOL))))
+    return Model("twins", (a, b), actions, (bad,))
 
 
 def prop(model: Model, name: str | None = None) -> Property:
