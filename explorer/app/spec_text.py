@@ -34,6 +34,7 @@ from explorer.ir.readable import Implies, Readable, to_ir
 from explorer.lang import ParamError, SpecError, load_spec
 from explorer.lang.printer import AND, NOT, OR, POSTFIX, show, shown
 from explorer.semantics import EvaluationError, evaluate, initial_states
+from explorer.semantics.readable import allowed_values
 
 MAX_ASSIGNMENTS = 200_000
 """Past this many value combinations a line is not compared (and not claimed as spec text)."""
@@ -93,18 +94,6 @@ def _parsed(spec_path: str, params: dict[str, str], lines: Sequence[str]) -> lis
     return [ir.not_(model.property(f"explorer_invariant_{i}").state_bad) for i in range(len(lines))]
 
 
-def _allowed(model: Model, part: Readable, slot: int) -> frozenset[int]:
-    """The values of element ``slot`` for which ``part`` (reading that element only) holds."""
-    expr = to_ir(part)
-    base = list(next(iter(initial_states(model))))
-    out = set()
-    for value in model.elements[slot].sort.values():
-        base[slot] = value
-        if evaluate(model, expr, tuple(base)):
-            out.add(value)
-    return frozenset(out)
-
-
 def _part(model: Model, runtime: RuntimeText, part: Readable) -> tuple[str, int] | None:
     """``part`` of a conjunct as property text, with its precedence; None if some literal
     of it has no property form."""
@@ -112,7 +101,7 @@ def _part(model: Model, runtime: RuntimeText, part: Readable) -> tuple[str, int]
     if slots is None:
         return None
     if len(slots) == 1 and runtime.handles(slots[0]):
-        return runtime.literal(slots[0], _allowed(model, part, slots[0]))
+        return runtime.literal(slots[0], allowed_values(model, to_ir(part), slots[0]))
     if not any(model.elements[s].hidden or runtime.handles(s) for s in slots):
         return shown(part, model)
     if isinstance(part, Implies):

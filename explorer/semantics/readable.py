@@ -37,7 +37,8 @@ def _eval(model: Model, expr: Expr, slot: int, value: int) -> int:
     return evaluate(model, expr, tuple(state))
 
 
-def _values(model: Model, expr: Expr, slot: int) -> frozenset[int]:
+def allowed_values(model: Model, expr: Expr, slot: int) -> frozenset[int]:
+    """The values of element ``slot`` for which ``expr`` (reading no other element) holds."""
     sort = model.elements[slot].sort
     return frozenset(v for v in sort.values() if _eval(model, expr, slot, v))
 
@@ -104,7 +105,7 @@ def simplify(expr: Expr, model: Model):
     """``expr`` rewritten for reading (an IR Expr, possibly with ``In`` forms inside)."""
     slot = _single(model, expr)
     if slot is not None:
-        return atom(model, slot, _values(model, expr, slot))
+        return atom(model, slot, allowed_values(model, expr, slot))
     if isinstance(expr.sort, BoolSort):
         slots = _static_elements(model, expr)
         if (slots is not None and len(slots) == 2 and _mixes(model, expr)
@@ -119,7 +120,7 @@ def simplify(expr: Expr, model: Model):
             if s is None:
                 order.append(simplify(arg, model))
                 continue
-            vals = _values(model, arg, s)
+            vals = allowed_values(model, arg, s)
             if s in groups:
                 groups[s] = groups[s] & vals if conj else groups[s] | vals
             else:

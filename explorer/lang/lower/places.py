@@ -46,6 +46,8 @@ class Place:
     code: str
     file: str
     line: int
+    node: int
+    """The location in the code's graph."""
     regions: tuple[str, ...] = ()
     """The functions and labels it stands inside (or at the call of): ``t at F``'s."""
 
@@ -121,15 +123,9 @@ class Places:
             for place in (p for p in self.table if p.var == var):
                 graph = rt.sched if var == "sched_pc" else rt.handler_graphs[place.code]
                 assert graph is not None
-                if graph.name == region or graph.inside(self._node(var, place, graph), region):
+                if graph.name == region or graph.inside(place.node, region):
                     tests.append(rt.is_(var, cpu, place.value))
         return ir.or_(*tests)
-
-    def _node(self, var: str, place: Place, graph: Graph) -> int:
-        rt = self.rt
-        if var == "sched_pc":
-            return next(n for n, v in rt.sched_loc.items() if v == place.value)
-        return next(n for (h, n), v in rt.irq_loc.items() if h == graph.name and v == place.value)
 
     def mode(self, cpu: int, test: str) -> ir.Expr:
         modes = [m for m in CPU_MODES[test] if m in self.rt.modes]
@@ -150,4 +146,4 @@ def _place(var: str, value: int, graph: Graph, node: int) -> Place:
     regions = [frame.name for frame in at.stack]
     if at.kind == "enter" and at.frame is not None:
         regions.append(at.frame.name)
-    return Place(var, value, graph.name, at.span.file, at.span.line, tuple(dict.fromkeys(regions)))
+    return Place(var, value, graph.name, at.span.file, at.span.line, node, tuple(dict.fromkeys(regions)))
