@@ -11,6 +11,7 @@ and exit 2, never a traceback.
 from __future__ import annotations
 
 import errno
+import os
 import signal
 import sys
 
@@ -95,7 +96,31 @@ def main(args: list[str] | None = None) -> None:
             sys.stdout.flush()
     except OSError as error:
         code = _output_failed(error)
+    if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+        _leave(code)
     sys.exit(code)
+
+
+def _leave(code: int) -> None:
+    """End an interrupted run without the interpreter's exit hooks.
+
+    Every ``finally`` has run (the half-written file is gone, the workers are killed), but
+    the hooks of ``concurrent.futures`` would still wake the pool's manager thread through
+    a pipe the interrupted pool may have closed: CPython 3.11 then prints an ``OSError:
+    Bad file descriptor`` traceback from ``threading._shutdown`` (seen in CI under load),
+    or waits on a worker that is gone.  What multiprocessing does at exit (unlink the
+    queues' semaphores, reap children) is still done, or its resource tracker would warn
+    of leaked semaphores."""
+    from multiprocessing import util
+    try:
+        util._exit_function()  # multiprocessing's own atexit hook
+    except Exception:  # noqa: BLE001 - the run is over; nothing may be printed now
+        pass
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(code)
 
 
 def _output_failed(error: OSError) -> int:
